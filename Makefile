@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make book   builds the HTML book into _build/html
+#   make test   runs the whole suite (library, book, browser, grading)
+# Both create .venv and install requirements.txt first if needed, and only
+# reinstall when requirements.txt, constraints.txt or pyproject.toml change.
+
+PYTHON ?= python3
+VENV   := .venv
+STAMP  := $(VENV)/.installed
+BIN    := $(CURDIR)/$(VENV)/bin
+
+# Run every tool from the environment (nbgrader calls `alembic` from PATH).
+export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: setup system-deps book test test-lib bench clean-book clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else "Python 3.10 or newer is needed (3.11 is tested), found %d.%d; set PYTHON=python3.11" % v[:2])'
+	@echo "installing requirements.txt into $(VENV) (a minute or two the first time)"
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -qq --upgrade "pip>=24"
+	$(VENV)/bin/python -m pip install -qq -r requirements.txt
+	@touch $@
+	@echo "environment ready in $(VENV)"
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+book: setup
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: setup system-deps book
+	$(BIN)/python -m pytest -n 2 --timeout=900
+
+test-lib: setup
+	$(BIN)/python -m pytest -n 2 tests/test_against_torch.py tests/test_errors.py tests/test_sizes_and_matrix.py source_lib
+
+bench: setup
+	$(BIN)/python benchmarks/bench_conv_transpose.py
+
+clean-book:
+	$(BIN)/jupyter-book clean . --all
+
+clean: clean-book
+	rm -rf $(VENV)

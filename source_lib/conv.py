@@ -1,0 +1,198 @@
+"""Convolution and transposed convolution the way frameworks compute them.
+
+``conv2d`` gathers: it cuts the input into kernel-sized windows (im2col) and
+multiplies them by the weight. ``conv_transpose2d`` scatters: one matrix
+product gives every input pixel's contribution to every kernel tap, and a
+col2im step adds those contributions into the output. Neither inserts zeros
+or loops over pixels in Python; the only loops run over kernel taps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._checks import (
+    as_batched,
+    as_float_arrays,
+    as_pair,
+    check_bias,
+    check_non_negative,
+    check_output_padding,
+    check_positive,
+    check_weight,
+)
+from .sizes import conv2d_output_size, conv_transpose2d_output_size
+
+__all__ = ["conv2d", "conv_transpose2d", "prepare_transpose_args"]
+
+
+def prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation):
+    """Validate and normalise the arguments of a transposed convolution.
+
+    Returns ``(x, weight, bias, stride, padding, output_padding, dilation,
+    out_size, batched)`` with ``x`` 4-D and every spatial argument an
+    ``(h, w)`` pair. Raises the errors torch raises, with clearer messages.
+    """
+    input, weight, bias = as_float_arrays(input, weight, bias, names=("input", "weight", "bias"))
+    x, batched = as_batched(input, "conv_transpose2d")
+    s = as_pair(stride, "stride")
+    p = as_pair(padding, "padding")
+    op = as_pair(output_padding, "output_padding")
+    d = as_pair(dilation, "dilation")
+    check_positive(s, "stride")
+    check_positive(d, "dilation")
+    check_non_negative(p, "padding")
+    check_non_negative(op, "output_padding")
+    check_output_padding(op, s, d)
+    check_weight(weight, x.shape[1], groups, transposed=True)
+    check_bias(bias, weight.shape[1] * groups)
+    out_size = conv_transpose2d_output_size(x.shape[2:], weight.shape[2:], s, p, op, d)
+    return x, weight, bias, s, p, op, d, out_size, batched
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    r"""2-D transposed convolution, with the semantics of ``torch.nn.functional.conv_transpose2d``.
+
+    Every input pixel ``x[n, c, i, j]`` stamps the kernel ``weight[c, o]``, scaled
+    by its value, into the output at rows ``i*s - p + a*d`` and columns
+    ``j*s - p + b*d`` for every kernel tap ``(a, b)``; the stamps add up.
+
+    .. math::
+
+        H_{out} = (H_{in} - 1)\,s - 2p + d\,(k_H - 1) + \text{output\_padding} + 1
+
+    and likewise for the width.
+
+    Parameters
+    ----------
+    input : ndarray, shape (N, C_in, H, W) or (C_in, H, W)
+        float32 or float64 (integers are converted to float64). The dtype is kept.
+    weight : ndarray, shape (C_in, C_out // groups, kH, kW)
+        Note the layout: input channels first, the transpose of ``conv2d``'s.
+    bias : ndarray, shape (C_out,), optional
+        Added to every output pixel of each channel.
+    stride : int or (int, int), default 1
+        Spacing of the stamps in the output (the upsampling factor).
+    padding : int or (int, int), default 0
+        Rows and columns cropped from each border of the full result.
+    output_padding : int or (int, int), default 0
+        Extra rows and columns on the bottom and right; must be smaller than
+        ``stride`` or ``dilation``.
+    groups : int, default 1
+        Input and output channels are split into this many independent groups.
+    dilation : int or (int, int), default 1
+        Spacing between kernel taps.
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+
+    Raises
+    ------
+    ValueError
+        For any configuration torch refuses; the message names the rule.
+    TypeError
+        For arguments of the wrong type or mixed float dtypes.
+
+    Examples
+    --------
+    >>> x = np.ones((1, 1, 2, 2))
+    >>> w = np.ones((1, 1, 3, 3))
+    >>> conv_transpose2d(x, w, stride=2, padding=1)[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    x, weight, bias, s, p, op, d, out_size, batched = prepare_transpose_args(
+        input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+    n, c_in, h, w = x.shape
+    kh, kw = weight.shape[2:]
+    c_in_g, c_out_g = c_in // groups, weight.shape[1]
+
+    # 1. One matrix product: for every input pixel, its contribution to every
+    #    (output channel, kernel tap). cols[n, g, (o, a, b), (i, j)].
+    x_g = x.reshape(n, groups, c_in_g, h * w)
+    w_g = weight.reshape(groups, c_in_g, c_out_g * kh * kw).transpose(0, 2, 1)
+    cols = np.matmul(w_g, x_g).reshape(n, groups * c_out_g, kh, kw, h, w)
+
+    # 2. col2im: add each tap's plane into the full (uncropped) output, with
+    #    stride s between pixels and offset a*d for tap a.
+    full_h = (h - 1) * s[0] + d[0] * (kh - 1) + 1 + max(0, op[0] - p[0])
+    full_w = (w - 1) * s[1] + d[1] * (kw - 1) + 1 + max(0, op[1] - p[1])
+    full = np.zeros((n, groups * c_out_g, full_h, full_w), dtype=x.dtype)
+    for a in range(kh):
+        rows = slice(a * d[0], a * d[0] + (h - 1) * s[0] + 1, s[0])
+        for b in range(kw):
+            columns = slice(b * d[1], b * d[1] + (w - 1) * s[1] + 1, s[1])
+            full[:, :, rows, columns] += cols[:, :, a, b]
+
+    # 3. Crop `padding` from the top/left; the size formula fixes the rest.
+    out = full[:, :, p[0] : p[0] + out_size[0], p[1] : p[1] + out_size[1]]
+    if bias is not None:
+        out = out + bias[None, :, None, None]
+    out = np.ascontiguousarray(out)
+    return out if batched else out[0]
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""2-D convolution (cross-correlation), with the semantics of ``torch.nn.functional.conv2d``.
+
+    .. math::
+
+        \text{out}[n, o, i, j] = \text{bias}[o] + \sum_{c, a, b}
+        \text{weight}[o, c, a, b]\;\text{x}_{pad}[n, c, i s + a d, j s + b d]
+
+    .. math::
+
+        H_{out} = \left\lfloor \frac{H_{in} + 2p - d\,(k_H - 1) - 1}{s} \right\rfloor + 1
+
+    Parameters
+    ----------
+    input : ndarray, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : ndarray, shape (C_out, C_in // groups, kH, kW)
+    bias : ndarray, shape (C_out,), optional
+    stride, padding, dilation : int or (int, int)
+        As in ``torch.nn.Conv2d`` (zero padding).
+    groups : int, default 1
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> conv2d(x, np.ones((1, 1, 2, 2)), stride=2)[0, 0]
+    array([[10., 18.],
+           [42., 50.]])
+    """
+    input, weight, bias = as_float_arrays(input, weight, bias, names=("input", "weight", "bias"))
+    x, batched = as_batched(input, "conv2d")
+    s = as_pair(stride, "stride")
+    p = as_pair(padding, "padding")
+    d = as_pair(dilation, "dilation")
+    check_positive(s, "stride")
+    check_positive(d, "dilation")
+    check_non_negative(p, "padding")
+    check_weight(weight, x.shape[1], groups, transposed=False)
+    check_bias(bias, weight.shape[0])
+    n, c_in, h, w = x.shape
+    c_out, c_in_g, kh, kw = weight.shape
+    out_h, out_w = conv2d_output_size((h, w), (kh, kw), s, p, d)
+
+    xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    span = (d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1)
+    # windows[n, c, i, j, a, b] = xp[n, c, i*s + a*d, j*s + b*d]
+    windows = sliding_window_view(xp, span, axis=(2, 3))[
+        :, :, : (out_h - 1) * s[0] + 1 : s[0], : (out_w - 1) * s[1] + 1 : s[1], :: d[0], :: d[1]
+    ]
+    windows = windows.reshape(n, groups, c_in_g, out_h, out_w, kh, kw)
+    w_g = weight.reshape(groups, c_out // groups, c_in_g, kh, kw)
+    out = np.einsum("ngcijab,gocab->ngoij", windows, w_g, optimize=True)
+    out = out.reshape(n, c_out, out_h, out_w)
+    if bias is not None:
+        out = out + bias[None, :, None, None]
+    out = np.ascontiguousarray(out, dtype=x.dtype)
+    return out if batched else out[0]
