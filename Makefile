@@ -48,3 +48,6 @@ clean-book:
 
 clean: clean-book
 	rm -rf $(VENV)
+
+# Targets of the grading workflow and other parts live in mk/*.mk.
+-include mk/*.mk
