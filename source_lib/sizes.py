@@ -180,16 +180,26 @@ def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0
     single = _is_int(input_size) and _is_int(output_size)
     size_in = _last_two(input_size, "input_size")
     size_out = _last_two(output_size, "output_size")
-    smallest = conv_transpose2d_output_size(size_in, kernel_size, stride, padding, 0, dilation)
-    s = as_pair(stride, "stride")
+    size2, k, s, p, d, _ = _pairs(size_in, kernel_size, stride, padding, dilation)
+    # The size with output_padding=0 may be below 1 and still be reachable
+    # with output_padding > 0, so this is the bare formula, not a checked size.
+    smallest = tuple(
+        (h - 1) * ss - 2 * pp + dd * (kk - 1) + 1 for h, kk, ss, pp, dd in zip(size2, k, s, p, d)
+    )
     largest = tuple(m + ss - 1 for m, ss in zip(smallest, s))
+    shown_in = _unpair(size_in, input_size) if single else size_in
     for axis, want, lo, hi in zip(("height", "width"), size_out, smallest, largest):
-        if not lo <= want <= hi:
+        if hi < 1:
             raise ValueError(
-                f"requested output {axis} {want} cannot be reached from input size "
-                f"{_unpair(size_in, input_size) if single else size_in} with kernel_size={kernel_size}, "
-                f"stride={stride}, padding={padding}, dilation={dilation}: reachable sizes are "
-                f"{lo} to {hi}"
+                f"no output {axis} can be reached from input size {shown_in} with "
+                f"kernel_size={kernel_size}, stride={stride}, padding={padding}: the padding crops "
+                "away the whole output; use a smaller padding"
+            )
+        if not max(lo, 1) <= want <= hi:
+            raise ValueError(
+                f"requested output {axis} {want} cannot be reached from input size {shown_in} "
+                f"with kernel_size={kernel_size}, stride={stride}, padding={padding}, "
+                f"dilation={dilation}: reachable sizes are {max(lo, 1)} to {hi}"
             )
     result = tuple(want - lo for want, lo in zip(size_out, smallest))
     return result[0] if single else result

@@ -55,9 +55,8 @@ def conv_configs(draw):
     k = draw(st.tuples(st.integers(1, 4), st.integers(1, 4)))
     d = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
     p = draw(st.tuples(st.integers(0, 3), st.integers(0, 3)))
-    size = tuple(
-        draw(st.integers(max(1, dd * (kk - 1) + 1 - 2 * pp), 9)) for kk, dd, pp in zip(k, d, p)
-    )
+    smallest = [max(1, dd * (kk - 1) + 1 - 2 * pp) for kk, dd, pp in zip(k, d, p)]
+    size = tuple(draw(st.integers(lo, lo + 6)) for lo in smallest)
     return dict(
         groups=groups, c_in=groups * draw(st.integers(1, 2)), c_out=groups * draw(st.integers(1, 2)),
         kernel=k, dilation=d, padding=p, size=size, stride=draw(pairs(1, 4)),

@@ -1,0 +1,133 @@
+"""One-line explanations of the transposed-convolution configurations torch refuses.
+
+The explorers (the notebook widget and the browser page) let a reader pick any
+combination of sizes; when torch would refuse it, they show the sentence
+:func:`explain_refusal` returns instead of a traceback: which rule is broken and
+which values of that parameter would work, the others kept as they are.
+
+Whether a configuration is refused is decided by the library's own validation
+(:func:`~source_lib.sizes.conv_transpose2d_output_size`, which refuses what
+torch refuses); this module only words the reason. The browser explorer,
+``_static/transposed-explorer.js``, words it the same way, character for
+character, and a test checks that it does.
+"""
+
+from __future__ import annotations
+
+from ._checks import as_pair
+from .sizes import conv_transpose2d_output_size
+
+__all__ = ["explain_refusal", "allowed_values"]
+
+_AXES = ("height", "width")
+
+
+def allowed_values(low, high):
+    """Words for the whole numbers from ``low`` to ``high``: ``0``, ``0 or 1``, ``0 to 3``.
+
+    Examples
+    --------
+    >>> allowed_values(0, 0), allowed_values(0, 1), allowed_values(0, 3)
+    ('0', '0 or 1', '0 to 3')
+    """
+    if high <= low:
+        return str(low)
+    if high == low + 1:
+        return f"{low} or {high}"
+    return f"{low} to {high}"
+
+
+def _show(pair):
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def explain_refusal(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    """Why torch refuses a transposed convolution, in one line, or ``None`` if it accepts it.
+
+    The rules are checked in torch's order: sizes, strides and dilations must be
+    at least 1; paddings must not be negative; ``output_padding`` must be smaller
+    than ``stride`` or ``dilation``; the output, of size
+    ``(H - 1)*s - 2p + d*(k - 1) + output_padding + 1``, must be at least 1.
+    The sentence names the first broken rule and the values of that parameter
+    that would work with the others unchanged.
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Input height (and width).
+    kernel_size, stride, padding, output_padding, dilation : int or (int, int)
+        As in ``torch.nn.ConvTranspose2d``.
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int or a pair of ints (that is a programming
+        error, not a configuration to explain).
+
+    Examples
+    --------
+    >>> explain_refusal(3, kernel_size=3, stride=2, padding=1) is None
+    True
+    >>> explain_refusal(3, kernel_size=3, stride=2, output_padding=2)
+    'output_padding=2 must be smaller than stride=2 or dilation=1: use output_padding 0 or 1'
+    >>> explain_refusal(3, kernel_size=3, padding=3)
+    'padding=3 crops away the whole output (output height would be -1): use padding 0 to 2'
+    """
+    pairs = {
+        "input size": as_pair(size, "size"),
+        "kernel_size": as_pair(kernel_size, "kernel_size"),
+        "stride": as_pair(stride, "stride"),
+        "padding": as_pair(padding, "padding"),
+        "output_padding": as_pair(output_padding, "output_padding"),
+        "dilation": as_pair(dilation, "dilation"),
+    }
+    try:
+        conv_transpose2d_output_size(
+            pairs["input size"], pairs["kernel_size"], pairs["stride"], pairs["padding"],
+            pairs["output_padding"], pairs["dilation"],
+        )
+    except ValueError as error:
+        return _which_rule(pairs) or " ".join(str(error).split())
+    return None
+
+
+def _which_rule(pairs):
+    """The sentence for the first rule ``pairs`` break (None if none of these rules)."""
+    h_w, k, s, p, op, d = (pairs[name] for name in
+                           ("input size", "kernel_size", "stride", "padding", "output_padding", "dilation"))
+    for name in ("input size", "kernel_size", "stride", "dilation"):
+        if min(pairs[name]) < 1:
+            return f"{name}={_show(pairs[name])} must be at least 1: use {name} 1 or more"
+    for name in ("padding", "output_padding"):
+        if min(pairs[name]) < 0:
+            return f"{name}={_show(pairs[name])} must not be negative: use {name} 0 or more"
+
+    square = all(pair[0] == pair[1] for pair in (k, s, p, op, d))
+    for axis in range(2):
+        if op[axis] >= s[axis] and op[axis] >= d[axis]:
+            where = "" if square else f" in {_AXES[axis]}"
+            largest = max(s[axis], d[axis]) - 1
+            return (
+                f"output_padding={op[axis]} must be smaller than stride={s[axis]} or "
+                f"dilation={d[axis]}{where}: use output_padding {allowed_values(0, largest)}"
+            )
+
+    out = [(h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(h_w, k, s, p, d, op)]
+    # Largest padding that keeps the output at least 1 pixel, per axis.
+    largest = [(h - 1) * ss + dd * (kk - 1) + oo for h, kk, ss, dd, oo in zip(h_w, k, s, d, op)]
+    largest = [value // 2 for value in largest]
+    for axis in range(2):
+        if out[axis] < 1:
+            if p[0] == p[1]:
+                where, limit = "", min(largest)
+            else:
+                where, limit = f" in {_AXES[axis]}", largest[axis]
+            return (
+                f"padding={p[axis]} crops away the whole output (output {_AXES[axis]} would be "
+                f"{out[axis]}): use padding {allowed_values(0, limit)}{where}"
+            )
+    return None
