@@ -11,6 +11,7 @@ The functions mirror ``torch.nn.functional`` names, signatures and results:
 - size arithmetic: :func:`conv_transpose2d_output_size`, :func:`conv2d_output_size`,
   :func:`output_padding_for`;
 - :func:`conv_matrix`: the convolution as a matrix C (the transposed convolution is Cᵀ);
+- :func:`conv_transpose2d_subpixel`: a stride-1 convolution then a pixel shuffle (no inserted zeros);
 - :func:`overlap_counts` and :func:`bilinear_kernel` for checkerboards and FCN.
 """
 
@@ -18,6 +19,7 @@ from .conv import conv2d, conv_transpose2d
 from .direct import conv_transpose2d_direct
 from .four_steps import conv_transpose2d_four_steps, flip_kernel, insert_zeros, pad_for_transpose
 from .matrix import conv_matrix
+from .subpixel import conv_transpose2d_subpixel, pixel_shuffle, subpixel_conv_weight
 from .sizes import conv2d_output_size, conv_transpose2d_output_size, output_padding_for
 from .upsampling import bilinear_kernel, overlap_counts
 
@@ -33,6 +35,9 @@ __all__ = [
     "conv2d_output_size",
     "conv_transpose2d_output_size",
     "output_padding_for",
+    "conv_transpose2d_subpixel",
+    "pixel_shuffle",
+    "subpixel_conv_weight",
     "overlap_counts",
     "bilinear_kernel",
 ]
