@@ -42,6 +42,7 @@ test-lib: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_conv_transpose.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean-book:
 	$(BIN)/jupyter-book clean . --all

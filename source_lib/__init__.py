@@ -17,6 +17,7 @@ The functions mirror ``torch.nn.functional`` names, signatures and results:
 
 from .conv import conv2d, conv_transpose2d
 from .direct import conv_transpose2d_direct
+from .explain import explain_refusal
 from .four_steps import conv_transpose2d_four_steps, flip_kernel, insert_zeros, pad_for_transpose
 from .matrix import conv_matrix
 from .subpixel import conv_transpose2d_subpixel, pixel_shuffle, subpixel_conv_weight
@@ -38,6 +39,7 @@ __all__ = [
     "conv_transpose2d_subpixel",
     "pixel_shuffle",
     "subpixel_conv_weight",
+    "explain_refusal",
     "overlap_counts",
     "bilinear_kernel",
 ]

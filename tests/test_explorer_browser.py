@@ -1,0 +1,307 @@
+"""The in-browser explorer (_static/transposed-explorer.js) in headless Chromium, against torch.
+
+The page gets no network: every request that is not local is aborted and
+recorded, and a test fails if the explorer page tried one. Torch's outputs for
+a grid of configurations are computed here and compared with what the
+explorer computes (``window.transposedExplorer.compute``) and with what it
+draws (the output table), after moving its controls with the keyboard.
+
+Needs /usr/bin/chromium: skipped without it, unless the CI variable is set.
+The test of the built book page reads ``$BOOK_HTML`` (default ``_build/html``).
+"""
+
+import itertools
+import json
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from source_lib.explain import explain_refusal
+from source_lib.widgets import (
+    CONTROLS,
+    DEFAULTS,
+    PANELS,
+    default_input,
+    default_kernel,
+    explorer_state,
+    panel_titles,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "_static" / "transposed-explorer.js"
+STYLE = ROOT / "_static" / "transposed-explorer.css"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
+
+# Configurations worth seeing (as in test_widgets.py): stride > kernel, padding > k - 1,
+# output_padding from the stride and from the dilation, dilation, 1x1 kernel, H != W.
+EDGE_CASES = [
+    {},
+    dict(kernel_size=2, stride=3, padding=0),
+    dict(kernel_size=1, stride=4, padding=0, height=2, width=5),
+    dict(kernel_size=3, stride=2, padding=3, height=4, width=4),
+    dict(kernel_size=2, stride=1, padding=2, height=5, width=6),
+    dict(kernel_size=3, stride=3, padding=1, output_padding=2),
+    dict(kernel_size=3, stride=1, padding=0, output_padding=1, dilation=2),
+    dict(kernel_size=4, stride=2, padding=5, output_padding=2, dilation=3, height=6, width=2),
+    dict(height=6, width=6, kernel_size=5, stride=4, padding=0, output_padding=3, dilation=3),
+    dict(values="ones", kernel_size=3, stride=2, padding=0, height=4, width=4),
+]
+
+EVERY_SLIDER_POSITION = [
+    dict(zip([name for name, *_ in CONTROLS], values))
+    for values in itertools.product(*[range(low, high + 1) for _, _, low, high in CONTROLS])
+]
+
+
+def full(config):
+    return {**DEFAULTS, **config}
+
+
+def torch_output(config):
+    cfg = full(config)
+    x = torch.from_numpy(default_input(cfg["height"], cfg["width"], cfg["values"]))[None, None]
+    w = torch.from_numpy(default_kernel(cfg["kernel_size"], cfg["values"]))[None, None]
+    try:
+        out = torch.nn.functional.conv_transpose2d(
+            x, w, stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],
+            dilation=cfg["dilation"])
+    except RuntimeError:
+        return None
+    return out[0, 0].numpy()
+
+
+def python_explanation(config):
+    cfg = full(config)
+    return explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
+                           cfg["output_padding"], cfg["dilation"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page with the network cut off; it records blocked requests and script errors."""
+
+    def __init__(self, browser, width=1200):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.blocked, self.errors = [], []
+        self.page.route("**/*", self._route)
+        # Each error as "message @ where", so a test can tell whose script it came from.
+        self.page.on("pageerror", lambda error: self.errors.append(f"{error.message} @ {error.stack}"))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"{msg.text} @ {msg.location.get('url', '')}"))
+
+    def _route(self, route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+def explorer_page(tmp_path, browser, width=1200, attributes=""):
+    """A minimal page that loads the explorer's script and stylesheet directly."""
+    html = tmp_path / "explorer.html"
+    html.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{SCRIPT.as_uri()}'></script>"
+        f"</head><body><div id='explorer' data-transposed-explorer {attributes}></div></body></html>",
+        encoding="utf-8",
+    )
+    page = Page(browser, width)
+    page.page.goto(html.as_uri())
+    page.page.wait_for_function("document.querySelector('#explorer').transposedExplorer !== undefined")
+    return page
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    page = explorer_page(tmp_path, browser)
+    yield page.page
+    assert page.errors == [], page.errors
+    assert page.blocked == [], page.blocked
+    page.close()
+
+
+def js_compute(page, configs):
+    # One JSON string each way: playwright is slow at passing many small objects.
+    return json.loads(page.evaluate(
+        "configs => JSON.stringify(JSON.parse(configs).map(c => window.transposedExplorer.compute(c)))",
+        json.dumps(configs)))
+
+
+def shown_output(page):
+    return np.array(page.eval_on_selector(
+        "#explorer table[data-panel=output]",
+        "table => Array.from(table.rows, row => Array.from(row.cells, cell => Number(cell.textContent)))"))
+
+
+def shown_message(page):
+    return page.text_content("#explorer .tce-message")
+
+
+def test_computes_what_torch_computes_for_a_grid_of_configurations(page):
+    rng = random.Random(0)
+    accepted = [c for c in EVERY_SLIDER_POSITION if python_explanation(c) is None]
+    configs = EDGE_CASES + [dict(c, values=rng.choice(["counting", "ones"])) for c in rng.sample(accepted, 250)]
+    for config, state in zip(configs, js_compute(page, configs)):
+        expected = torch_output(config)
+        assert expected is not None, config
+        assert state["message"] is None, (config, state["message"])
+        np.testing.assert_array_equal(np.array(state["output"]), expected, err_msg=str(config))
+        assert state["output_size"] == list(expected.shape)
+        python = explorer_state(config)  # same steps, captions, formula and call as the notebook
+        for key in ("zeros_inserted", "padded", "flipped_kernel"):
+            np.testing.assert_array_equal(np.array(state[key]), python[key], err_msg=f"{key} {config}")
+        assert np.array_equal(np.array(state["roles_padded"]), python["roles_padded"]), config
+        assert state["formula"] == python["formula"] and state["call"] == python["call"]
+
+
+def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
+    # Every slider position, plus values no slider reaches.
+    names = [name for name, *_ in CONTROLS]
+    beyond = [dict(DEFAULTS, **change) for change in (
+        dict(stride=0), dict(padding=-1), dict(height=0, width=2), dict(kernel_size=0),
+        dict(output_padding=-2), dict(dilation=0, output_padding=1))]
+    rows = [[c[name] for name in names] for c in EVERY_SLIDER_POSITION + beyond]
+    # One JSON string each way: playwright is slow at passing many small objects.
+    sentences = json.loads(page.evaluate(
+        """([names, rows]) => JSON.stringify(JSON.parse(rows).map(row => window.transposedExplorer.explain(
+               Object.fromEntries(names.map((name, i) => [name, row[i]])))))""", [names, json.dumps(rows)]))
+    assert len(sentences) == len(rows)
+    mismatches = []
+    refused = []
+    for row, sentence in zip(rows, sentences):
+        h, w, k, s, p, op, d = row
+        expected = explain_refusal((h, w), k, s, p, op, d)
+        if sentence != expected:
+            mismatches.append((row, sentence, expected))
+        elif sentence is not None:
+            refused.append(dict(zip(names, row)))
+    assert not mismatches, mismatches[:5]
+    assert len(refused) > 1000
+    # The sentences themselves are checked against torch in test_explain.py; here, a sample.
+    for config in random.Random(1).sample(refused[:-len(beyond)], 200):
+        assert torch_output(config) is None, config
+
+
+def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(page):
+    np.testing.assert_array_equal(shown_output(page), torch_output({}))
+    stride = page.get_by_label("stride s")
+    stride.focus()
+    page.keyboard.press("ArrowRight")  # stride 2 -> 3
+    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3}))
+    assert page.text_content("#explorer output[for$=stride]") == "3"
+    page.keyboard.press("Tab")  # to the padding slider
+    page.keyboard.press("ArrowRight")  # padding 1 -> 2
+    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2}))
+    assert shown_message(page) == "output 2×2"  # (2 - 1)*3 - 4 + 2 + 0 + 1
+    page.get_by_label("values").select_option("ones")
+    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2, "values": "ones"}))
+    # Every control has a visible label tied to it.
+    for _, label, _, _ in CONTROLS:
+        assert page.get_by_label(label, exact=True).count() == 1, label
+
+
+@pytest.mark.parametrize("config", EDGE_CASES[1:], ids=[str(c) for c in EDGE_CASES[1:]])
+def test_drawn_panels_match_torch_after_setting_the_controls(page, config):
+    page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
+    np.testing.assert_array_equal(shown_output(page), torch_output(config))
+    python = explorer_state(config)
+    captions = page.eval_on_selector_all("#explorer figcaption", "nodes => nodes.map(n => n.textContent)")
+    assert captions == [f"{title} ({python[key].shape[0]}×{python[key].shape[1]})"
+                        for title, key in zip(panel_titles(python["config"]), PANELS)]
+    assert page.text_content("#explorer .tce-call") == python["call"]
+
+
+def test_a_refused_combination_shows_the_sentence_and_no_grids(page):
+    op = page.get_by_label("output_padding")
+    op.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # output_padding 2 with stride 2
+    config = {"output_padding": 2}
+    assert shown_message(page) == "torch refuses this: " + python_explanation(config)
+    assert torch_output(config) is None
+    assert page.locator("#explorer table").count() == 0
+    page.keyboard.press("ArrowLeft")  # back to 1: accepted again
+    np.testing.assert_array_equal(shown_output(page), torch_output({"output_padding": 1}))
+
+
+def test_starting_values_come_from_data_attributes(browser, tmp_path):
+    page = explorer_page(tmp_path, browser, attributes="data-stride='3' data-kernel-size='4' data-values='ones'")
+    try:
+        np.testing.assert_array_equal(shown_output(page.page), torch_output(
+            {"stride": 3, "kernel_size": 4, "values": "ones"}))
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("config", [{}, EDGE_CASES[-2]], ids=["default", "largest"])
+def test_usable_at_phone_width(browser, tmp_path, config):
+    page = explorer_page(tmp_path, browser, width=375)
+    try:
+        page.page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
+        assert page.page.evaluate("document.documentElement.scrollWidth") <= 375
+        boxes = [page.page.locator(selector).first.bounding_box() for selector in
+                 ("#explorer input[type=range]", "#explorer select", "#explorer .tce-message")]
+        boxes += [box for box in (panel.bounding_box() for panel in
+                                  page.page.locator("#explorer .tce-panel").all())]
+        for box in boxes:
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        # The panels wrap: at this width they do not all sit on one row.
+        tops = {round(box["y"]) for box in boxes[3:]}
+        assert len(tops) > 1
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_built_book_page_runs_the_explorer_offline(browser):
+    html = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")) / "book" / "reference" / "40-explorer.html"
+    if not html.exists():
+        message = f"{html} is missing: build the book first (make book)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    page = Page(browser)
+    try:
+        page.page.goto(html.as_uri())
+        page.page.wait_for_function("document.querySelector('[data-transposed-explorer]')"
+                                    "?.transposedExplorer !== undefined")
+        table = page.page.eval_on_selector(
+            "table[data-panel=output]",
+            "t => Array.from(t.rows, r => Array.from(r.cells, c => Number(c.textContent)))")
+        np.testing.assert_array_equal(np.array(table), torch_output({}))
+        page.page.get_by_label("stride s").focus()
+        page.page.keyboard.press("ArrowRight")
+        assert page.page.text_content(".tce-message") == "output 4×4"
+        assert page.blocked == [], f"the page asked the network for {page.blocked}"
+        # Only the explorer's own errors count here; the theme's scripts are not under test.
+        assert [error for error in page.errors if "transposed-explorer" in error] == [], page.errors
+    finally:
+        page.close()
