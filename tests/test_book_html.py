@@ -72,7 +72,7 @@ KEY_TEXT = {
 }
 KEY_TEX = {
     "book/lecture/02-four-steps.html": ["h'=(h-1)s+k-2p", "h'=hs+k-2p-s"],
-    "book/lecture/03-parameters.html": [r"d\,(k-1)+\text{output\_padding}+1"],
+    "book/lecture/03-parameters.html": [r"d\,(k-1)+\mathrm{output\_padding}+1"],
     "book/reference/20-cheat-sheet.html": ["(H_\\text{in}-1)s-2p+d(k-1)+o+1"],
 }
 
