@@ -35,7 +35,7 @@ book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: setup system-deps book
-	$(BIN)/python -m pytest -n 2 --timeout=900
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900
 
 test-lib: setup
 	$(BIN)/python -m pytest -n 2 tests/test_against_torch.py tests/test_errors.py tests/test_sizes_and_matrix.py source_lib

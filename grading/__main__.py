@@ -1,0 +1,93 @@
+"""The teacher's commands (run from the repository root; `make grade` etc. call these).
+
+    python -m grading release [ASSIGNMENT ...]     regenerate exercises/ from solutions/
+    python -m grading check-release                 exit 1 if exercises/ is out of date
+    python -m grading grade ASSIGNMENT [--zip FILE] grade a class end to end
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--course-dir", default=".", help="the course root, where nbgrader_config.py is (default: .)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/ (nbgrader generate_assignment)")
+    release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+
+    commands.add_parser("check-release", help="check that exercises/ is exactly what solutions/ generates")
+
+    grade = commands.add_parser(
+        "grade",
+        help="autograde one assignment, write feedback and grades.csv",
+        description=(
+            "Takes submissions from submitted/<student>/<ASSIGNMENT>/ (and from --zip files, collected "
+            "there first), checks each notebook, autogrades, writes feedback/<student>/<ASSIGNMENT>/*.html "
+            "and grades.csv, and prints a summary. Submissions are only read."
+        ),
+    )
+    grade.add_argument("assignment", help="assignment name, a folder of solutions/")
+    grade.add_argument("--zip", action="append", default=[], metavar="FILE",
+                       help="an LMS download (zip) of the submissions; may be repeated")
+    grade.add_argument("--student", action="append", default=[], metavar="ID",
+                       help="grade only this student (may be repeated)")
+    grade.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                       help="seconds a cell may run before it scores 0 (default: nbgrader_config.py, 30)")
+    grade.add_argument("--kernel", default=None, metavar="NAME",
+                       help="kernelspec that runs the submissions (default: the notebook's, or $GRADING_KERNEL)")
+    grade.add_argument("--student-time-limit", type=float, default=1800, metavar="SECONDS",
+                       help="stop grading one submission after this long (default: 1800)")
+    grade.add_argument("--nbgrader-arg", action="append", default=[], metavar="ARG",
+                       help="pass a setting to nbgrader, e.g. --nbgrader-arg=--GuardedExecute.probe_timeout=5")
+    grade.add_argument("--no-feedback", dest="feedback", action="store_false", help="skip the feedback HTML")
+    grade.add_argument("--csv", default="grades.csv", help="where to export the grades (default: grades.csv)")
+    return parser
+
+
+def main(argv=None):
+    options = _parser().parse_args(argv)
+    if options.command == "grade":
+        options.zip = [os.path.abspath(path) for path in options.zip]
+    root = os.path.abspath(options.course_dir)
+    os.chdir(root)  # nbgrader reads nbgrader_config.py from the working directory
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+    from .grade import ensure_tools_on_path
+
+    ensure_tools_on_path()
+    from .course import Course
+
+    course = Course(root)
+    if options.command == "release":
+        from .release import release
+
+        release(course, options.assignments)
+    elif options.command == "check-release":
+        from .release import check_release
+
+        problems = check_release(course)
+        if problems:
+            print("exercises/ is not what solutions/ generates:")
+            for problem in problems:
+                print("  " + problem)
+            print("Run `make release` and commit exercises/.")
+            return 1
+        print(f"exercises/ matches solutions/ ({len(course.assignments)} assignments)")
+    elif options.command == "grade":
+        from .grade import grade_assignment
+
+        # Import nbgrader once here; each submission is graded in a forked child.
+        import nbgrader.apps  # noqa: F401
+
+        grade_assignment(course, options.assignment, options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+# Exercises and grading (see README, "Exercises and grading"). From the repository root:
+#   make release                          regenerate exercises/ from solutions/ (then commit both)
+#   make check-release                    fail if exercises/ is not what solutions/ generates
+#   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
+#        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
+#        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
+#   make test-grading                     the grading tests (about 3 minutes on 2 cores)
+#   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
+
+.PHONY: release check-release grade test-grading bench-grading
+
+release: setup
+	$(BIN)/python -m grading release $(ASSIGNMENTS)
+
+check-release: setup
+	$(BIN)/python -m grading check-release
+
+grade: setup
+	@test -n "$(ASSIGNMENT)" || { \
+	  echo "usage: make grade ASSIGNMENT=<name> [ZIP=file.zip] [TIMEOUT=seconds] [STUDENT=id]"; \
+	  echo "assignments: $$(ls solutions | tr '\n' ' ')"; exit 2; }
+	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)")
+
+test-grading: setup
+	$(BIN)/python -m pytest -q tests/test_grading_checks.py tests/test_grading_release.py \
+	  tests/test_grading_survival.py tests/test_grading_class.py
+
+bench-grading: setup
+	$(BIN)/python benchmarks/bench_grading.py --students $(or $(STUDENTS),30)

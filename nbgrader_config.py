@@ -1,0 +1,80 @@
+"""nbgrader's configuration for this course; every `nbgrader` command run from this folder reads it.
+
+Layout (all paths relative to this folder):
+
+- ``solutions/<assignment>/<notebook>.ipynb``: the teacher's notebooks, with solutions
+  and hidden tests (nbgrader's *source* directory);
+- ``exercises/<assignment>/``: what students get (the *release* directory; generated
+  by ``make release``, committed);
+- ``submitted/``, ``autograded/``, ``feedback/``, ``downloaded/``, ``gradebook.db``,
+  ``grades.csv`` and ``.grading/``: grading state, git-ignored, never committed.
+
+Settings a course may want to change come from environment variables, so that
+``make grade`` and plain ``nbgrader`` agree:
+
+- ``NBGRADER_DB_URL``: the gradebook; default ``sqlite:///<this folder>/gradebook.db``.
+  A course with several graders can use PostgreSQL, e.g.
+  ``postgresql://grader:secret@db.example.org/transposed_conv`` (needs ``psycopg2``);
+- ``GRADING_CELL_TIMEOUT``: seconds a cell may run before it is interrupted and scores 0
+  (default 30; the slowest solution cell takes well under a second);
+- ``GRADING_KERNEL``: the kernelspec that runs submissions (default: the notebook's own,
+  ``python3``); a sandboxed kernelspec plugs in here.
+"""
+
+import os
+import sys
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+# The preprocessors below live in this repository's `grading` package; kernels
+# started by nbgrader inherit PYTHONPATH, so the notebooks' tests find
+# `grading.checks` too.
+if here not in sys.path:
+    sys.path.insert(0, here)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+
+c.CourseDirectory.root = here
+c.CourseDirectory.course_id = "transposed-convolution"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL") or "sqlite:///" + os.path.join(here, "gradebook.db")
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+
+# Running submissions.
+c.ExecutePreprocessor.timeout = int(os.environ.get("GRADING_CELL_TIMEOUT") or 30)
+c.ExecutePreprocessor.kernel_name = os.environ.get("GRADING_KERNEL", "")
+c.GuardedExecute.probe_timeout = 10
+
+# Before running: nbgrader's sanitizing steps, with duplicated cells handled
+# without failing the notebook, and deleted test and read-only cells put back
+# from the gradebook's copy.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "grading.repair.DropDuplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "grading.repair.RestoreMissingCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Running: nbgrader's steps with Execute replaced by one that survives a dead kernel.
+c.Autograde.autograde_preprocessors = [
+    "grading.execute.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Submissions downloaded from an LMS as a zip: one folder per student, named by
+# the student's id (anything after the first "_" is ignored, as in Moodle's
+# "Name_12345_assignsubmission_file_" folders), holding the notebooks.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*[/\\](?P<student_id>[^/\\_]+)[^/\\]*[/\\](?P<file_id>[^/\\]+\.ipynb)$"
+)
