@@ -17,8 +17,9 @@ Settings a course may want to change come from environment variables, so that
   ``postgresql://grader:secret@db.example.org/transposed_conv`` (needs ``psycopg2``);
 - ``GRADING_CELL_TIMEOUT``: seconds a cell may run before it is interrupted and scores 0
   (default 30; the slowest solution cell takes well under a second);
-- ``GRADING_KERNEL``: the kernelspec that runs submissions (default: the notebook's own,
-  ``python3``); a sandboxed kernelspec plugs in here.
+- ``GRADING_KERNEL``: the kernelspec that runs submissions. ``python -m grading grade``
+  (``make grade``) uses the sandboxed ``transposed-sandbox`` unless told ``--no-sandbox``;
+  plain ``nbgrader autograde`` uses this value, or the notebook's own kernel.
 """
 
 import os
@@ -48,6 +49,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # Running submissions.
 c.ExecutePreprocessor.timeout = int(os.environ.get("GRADING_CELL_TIMEOUT") or 30)
 c.ExecutePreprocessor.kernel_name = os.environ.get("GRADING_KERNEL", "")
+# Kernels talk over Unix sockets in a private folder per kernel (the sandboxed
+# kernel has no network; see grading/sandbox.py).
+c.ExecutePreprocessor.kernel_manager_class = "grading.sandbox.PrivateSocketKernelManager"
 c.GuardedExecute.probe_timeout = 10
 
 # Before running: nbgrader's sanitizing steps, with duplicated cells handled

@@ -39,7 +39,11 @@ def _parser():
     grade.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                        help="seconds a cell may run before it scores 0 (default: nbgrader_config.py, 30)")
     grade.add_argument("--kernel", default=None, metavar="NAME",
-                       help="kernelspec that runs the submissions (default: the notebook's, or $GRADING_KERNEL)")
+                       help="kernelspec that runs the submissions (default: the sandboxed kernel "
+                            "'transposed-sandbox', or $GRADING_KERNEL)")
+    grade.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                       help="UNSAFE: run submissions with your own permissions, outside the sandbox "
+                            "(only for notebooks you trust; also $GRADING_UNSAFE_NO_SANDBOX=1)")
     grade.add_argument("--student-time-limit", type=float, default=1800, metavar="SECONDS",
                        help="stop grading one submission after this long (default: 1800)")
     grade.add_argument("--nbgrader-arg", action="append", default=[], metavar="ARG",
@@ -85,6 +89,11 @@ def main(argv=None):
         # Import nbgrader once here; each submission is graded in a forked child.
         import nbgrader.apps  # noqa: F401
 
+        from .sandbox import choose_kernel
+
+        options.kernel = choose_kernel(options.kernel, options.sandbox)
+        if options.kernel is None:
+            return 2
         grade_assignment(course, options.assignment, options)
     return 0
 

@@ -4,6 +4,7 @@
 #   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
+#        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
 #   make test-grading                     the grading tests (about 3 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
 
@@ -20,7 +21,8 @@ grade: setup
 	  echo "usage: make grade ASSIGNMENT=<name> [ZIP=file.zip] [TIMEOUT=seconds] [STUDENT=id]"; \
 	  echo "assignments: $$(ls solutions | tr '\n' ' ')"; exit 2; }
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") \
-	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)")
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)") \
+	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox)
 
 test-grading: setup
 	$(BIN)/python -m pytest -q tests/test_grading_checks.py tests/test_grading_release.py \

@@ -1,0 +1,397 @@
+"""A sandboxed Jupyter kernel for grading untrusted notebooks, built with bubblewrap.
+
+nbgrader runs a submission's code in a kernel with the grader's own rights.
+The kernelspec ``transposed-sandbox`` (installed by :func:`install_kernelspec`)
+starts the kernel through :func:`launch` instead, which runs it
+
+- in its own mount namespace: a read-only view of the system (``/usr``, the
+  Python installation and the course's virtual environment) and of the
+  notebook's own folder, a private ``/tmp``, and nothing else: not the course
+  folder with ``solutions/`` and the gradebook, not other students' folders, not
+  the grader's home;
+- without network (its own empty network namespace; the kernel talks to
+  nbgrader over Unix sockets in a private folder, the ``ipc`` transport);
+- in its own PID namespace, as an unprivileged user with no capabilities;
+- under limits on CPU time, memory, processes, file size and open files, with
+  its stdout and stderr read by the launcher and cut off after a limit.
+
+Only the launcher runs with the grader's rights; it starts the sandbox and
+waits. nbgrader itself is unchanged: it picks the kernel by
+``ExecutePreprocessor.kernel_name`` and the transport by the kernel manager
+class :class:`PrivateSocketKernelManager`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import dataclasses
+from dataclasses import dataclass
+
+from jupyter_client.manager import AsyncKernelManager
+
+KERNEL_NAME = "transposed-sandbox"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed kernel (each can be set by environment variable)."""
+
+    cpu_seconds: int = 300  # GRADING_SANDBOX_CPU: total CPU time of the kernel process
+    memory_bytes: int = 6 * 2**30  # GRADING_SANDBOX_MEMORY: address space (torch maps ~2 GB)
+    processes: int = 256  # GRADING_SANDBOX_NPROC: processes and threads of the sandbox user
+    file_bytes: int = 64 * 2**20  # GRADING_SANDBOX_FSIZE: largest file it may write
+    open_files: int = 512  # open file descriptors
+    log_bytes: int = 256 * 2**10  # kernel stdout/stderr kept by the launcher
+
+    @classmethod
+    def from_environment(cls, environ=os.environ):
+        def number(name, default):
+            value = environ.get(name)
+            return int(value) if value else default
+
+        base = cls()
+        return cls(
+            cpu_seconds=number("GRADING_SANDBOX_CPU", base.cpu_seconds),
+            memory_bytes=number("GRADING_SANDBOX_MEMORY", base.memory_bytes),
+            processes=number("GRADING_SANDBOX_NPROC", base.processes),
+            file_bytes=number("GRADING_SANDBOX_FSIZE", base.file_bytes),
+        )
+
+
+def sandbox_uid():
+    """The unprivileged user the kernel runs as when the grader is root, else None.
+
+    Each kernel gets a user id of its own (``GRADING_SANDBOX_UID_BASE``, default
+    2_000_000, plus the launcher's process id modulo 1_000_000), one that owns
+    no file and no other process: the limit on processes counts per user, so a
+    fork bomb in one sandbox cannot starve a kernel graded next to it.
+    ``GRADING_SANDBOX_UID`` fixes one id instead. A grader that is not root
+    runs the kernel as itself, in a user namespace without capabilities; the
+    mount namespace still hides everything but the notebook's folder.
+    """
+    if os.geteuid() != 0:
+        return None
+    if os.environ.get("GRADING_SANDBOX_UID"):
+        return int(os.environ["GRADING_SANDBOX_UID"])
+    base = int(os.environ.get("GRADING_SANDBOX_UID_BASE") or 2_000_000)
+    return base + os.getpid() % 1_000_000
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces here; the message says what to do."""
+
+
+def check_available():
+    """Raise :class:`SandboxUnavailable` unless a sandbox can be started on this machine."""
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed, so submissions cannot be run in a sandbox. "
+            "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install "
+            "bubblewrap`), or, only for notebooks you trust, grade without the sandbox with "
+            "`make grade ... UNSAFE_NO_SANDBOX=1`."
+        )
+    user = [] if os.geteuid() == 0 else ["--unshare-user"]
+    probe = subprocess.run(
+        ["bwrap", *user, "--unshare-net", "--unshare-pid", "--ro-bind", "/", "/", "true"],
+        capture_output=True, text=True,
+    )
+    if probe.returncode != 0:
+        raise SandboxUnavailable(
+            f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()}. "
+            "In a container, allow namespaces (e.g. run it with --privileged or a seccomp profile that "
+            "permits unshare)."
+        )
+
+
+# ---------------------------------------------------------------------------
+# What the sandbox sees
+# ---------------------------------------------------------------------------
+
+
+def _python_roots():
+    """Folders the kernel's Python needs: the base installation and the virtual environment."""
+    roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+    return sorted(roots)
+
+
+def _parents(path):
+    parts = []
+    head = os.path.dirname(path)
+    while head not in ("/", ""):
+        parts.append(head)
+        head = os.path.dirname(head)
+    return list(reversed(parts))
+
+
+def bwrap_command(workdir, socket_dir, kernel_argv, packages=(), uid=None):
+    """The bubblewrap command line that runs ``kernel_argv`` sandboxed.
+
+    Parameters
+    ----------
+    workdir : str
+        The notebook's folder: visible read-only, and the kernel's working folder.
+    socket_dir : str
+        The private folder holding the connection file and the Unix sockets; the
+        only folder the kernel may write to outside its private ``/tmp``.
+    kernel_argv : list of str
+    packages : iterable of str
+        Python package folders to show read-only at the same path, importable
+        (their parent folders go on ``PYTHONPATH``).
+    """
+    argv = [
+        "bwrap",
+        *([] if uid is not None else ["--unshare-user", "--cap-drop", "ALL"]),
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session",
+        "--hostname", "sandbox",
+        "--ro-bind", "/usr", "/usr",
+    ]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        target = os.path.join("/", name)
+        if os.path.islink(target):
+            argv += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            argv += ["--ro-bind", target, target]
+    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/nsswitch.conf"):
+        if os.path.exists(name):
+            argv += ["--ro-bind", name, name]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    created = {"/", "/tmp", "/usr", "/proc", "/dev", "/etc"}
+    packages = [os.path.realpath(p) for p in packages]
+    readonly = _python_roots() + packages + [os.path.realpath(workdir)]
+    for path in readonly + [os.path.realpath(socket_dir)]:
+        for parent in _parents(path):
+            if parent not in created:
+                argv += ["--perms", "0755", "--dir", parent]
+                created.add(parent)
+    for path in readonly:
+        argv += ["--ro-bind", path, path]
+        created.add(path)
+    argv += ["--bind", socket_dir, socket_dir, "--chdir", os.path.realpath(workdir)]
+    argv += [
+        "--clearenv",
+        "--setenv", "HOME", "/tmp",
+        "--setenv", "PATH", os.path.join(sys.prefix, "bin") + ":/usr/bin:/bin",
+        "--setenv", "MPLBACKEND", "Agg",
+        "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
+        "--setenv", "OMP_NUM_THREADS", "1",
+        "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+        "--setenv", "PYTHONPATH", os.pathsep.join(sorted({os.path.dirname(p) for p in packages})),
+        "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/runtime",
+        "--setenv", "IPYTHONDIR", "/tmp/ipython",
+    ]
+    if uid is not None:  # the grader is root: drop to the unprivileged user, with no capabilities
+        argv += [
+            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
+            "--inh-caps=-all", "--bounding-set=-all", "--",
+        ]
+    return argv + list(kernel_argv)
+
+
+def _processes_of(uid):
+    """How many processes and threads ``uid`` runs now (RLIMIT_NPROC counts threads too)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    return count
+
+
+def _apply_limits(limits):
+    def apply():
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _drain(stream, sink, budget):
+    """Copy at most ``budget`` bytes of ``stream`` to ``sink``; read and drop the rest."""
+    dropped = 0
+    while True:
+        chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+        if not chunk:
+            break
+        if budget > 0:
+            sink.write(chunk[:budget])
+            sink.flush()
+            budget -= len(chunk[:budget])
+        dropped += max(0, len(chunk) - max(budget, 0))
+    if dropped:
+        sink.write(f"\n[sandbox: {dropped} more bytes of kernel output dropped]\n".encode())
+        sink.flush()
+
+
+def launch(connection_file, limits=None):
+    """Start the kernel described by ``connection_file`` in the sandbox; return its exit code.
+
+    Runs as the grader (root). The current folder is the notebook's folder (the
+    kernel manager starts the launcher there).
+    """
+    limits = limits or Limits.from_environment()
+    with open(connection_file) as handle:
+        info = json.load(handle)
+    if info.get("transport") != "ipc":
+        sys.stderr.write(
+            "sandbox: the kernel must use the 'ipc' transport (the sandbox has no network); run "
+            "nbgrader with --ExecutePreprocessor.kernel_manager_class="
+            "grading.sandbox.PrivateSocketKernelManager (make grade does)\n"
+        )
+        return 2
+    socket_dir = os.path.dirname(os.path.abspath(info["ip"]))
+    uid = sandbox_uid()
+    private_connection = os.path.join(socket_dir, "connection.json")
+    shutil.copyfile(connection_file, private_connection)
+    os.chmod(private_connection, 0o400)
+    os.chmod(socket_dir, 0o700)
+    if uid is not None:
+        os.chown(socket_dir, uid, uid)
+        os.chown(private_connection, uid, uid)
+    else:  # RLIMIT_NPROC counts all of this user's processes: leave room for those running now
+        limits = dataclasses.replace(limits, processes=limits.processes + _processes_of(os.getuid()))
+
+    # The test cells import `grading.checks`: show this package, read-only, and
+    # nothing else of the course folder.
+    package = os.path.dirname(os.path.abspath(__file__))
+    kernel_argv = [os.path.join(sys.prefix, "bin", "python"), "-m", "ipykernel_launcher",
+                   "-f", private_connection, "--HistoryManager.enabled=False"]
+    command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, packages=[package], uid=uid)
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits))
+
+    def forward(signum, frame):
+        try:
+            os.killpg(child.pid, signal.SIGKILL if signum == signal.SIGTERM else signum)
+        except ProcessLookupError:
+            pass
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
+    reader = threading.Thread(target=_drain, args=(child.stdout, sys.stderr.buffer, limits.log_bytes),
+                              daemon=True)
+    reader.start()
+    code = child.wait()
+    reader.join(timeout=2)
+    return code
+
+
+class PrivateSocketKernelManager(AsyncKernelManager):
+    """A kernel manager that talks to its kernel over Unix sockets in a private folder.
+
+    The sandboxed kernel has no network, so TCP is out; each kernel gets its own
+    folder for the sockets, so no kernel can reach another's (nor can any other
+    local user, as they could a TCP port on localhost).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
+        self._socket_dir = tempfile.mkdtemp(prefix="grading-kernel-")
+        os.chmod(self._socket_dir, 0o711)
+        self.ip = os.path.join(self._socket_dir, "kernel")
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
+
+
+def kernelspec(python=None):
+    """The kernel.json content of the sandboxed kernel."""
+    python = python or os.path.join(sys.prefix, "bin", "python")
+    return {
+        "argv": [python, "-m", "grading.sandbox", "kernel", "-f", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+        # Interrupt through a message: a signal to the launcher would not reach
+        # the kernel inside its PID namespace.
+        "interrupt_mode": "message",
+        "metadata": {"debugger": False},
+    }
+
+
+def install_kernelspec(prefix=None):
+    """Write the kernelspec into ``<prefix>/share/jupyter/kernels``; return its folder."""
+    prefix = prefix or sys.prefix
+    folder = os.path.join(prefix, "share", "jupyter", "kernels", KERNEL_NAME)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "kernel.json")
+    content = json.dumps(kernelspec(), indent=1) + "\n"
+    old = open(path).read() if os.path.exists(path) else None
+    if old != content:
+        with open(path, "w") as handle:
+            handle.write(content)
+    return folder
+
+
+def choose_kernel(requested, sandbox=True, environ=os.environ, say=print):
+    """The kernelspec name to grade with, or None (after saying why) when grading must not start.
+
+    Grading runs in the sandbox unless the teacher explicitly turns it off
+    (``--no-sandbox`` or ``GRADING_UNSAFE_NO_SANDBOX=1``); a missing sandbox is
+    an error, never a silent fallback.
+    """
+    requested = requested or environ.get("GRADING_KERNEL") or None
+    unsafe = not sandbox or environ.get("GRADING_UNSAFE_NO_SANDBOX", "") not in ("", "0")
+    if unsafe:
+        say("WARNING: grading WITHOUT the sandbox: each submission's code runs with your permissions "
+            "and can read the solutions and the gradebook. Do this only for notebooks you trust.")
+        return requested or ""
+    if requested and requested != KERNEL_NAME:
+        say(f"refusing to grade with the kernel {requested!r}: it is not the sandboxed kernel "
+            f"{KERNEL_NAME!r}. Use --no-sandbox (or GRADING_UNSAFE_NO_SANDBOX=1) to run another kernel "
+            "on purpose.")
+        return None
+    try:
+        check_available()
+    except SandboxUnavailable as error:
+        say(f"cannot grade: {error}")
+        return None
+    install_kernelspec()
+    return KERNEL_NAME
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grading.sandbox", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    kernel = sub.add_parser("kernel", help="start a sandboxed kernel (the kernelspec runs this)")
+    kernel.add_argument("-f", dest="connection_file", required=True)
+    sub.add_parser("install", help="install the kernelspec into this environment")
+    sub.add_parser("check", help="say whether a sandbox can be started here")
+    args = parser.parse_args(argv)
+    if args.command == "kernel":
+        return launch(args.connection_file)
+    if args.command == "install":
+        print(install_kernelspec())
+        return 0
+    try:
+        check_available()
+    except SandboxUnavailable as error:
+        print(f"no: {error}")
+        return 1
+    print("yes: submissions can be graded in the sandbox")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
