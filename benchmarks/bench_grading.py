@@ -3,11 +3,12 @@
 A synthetic class of N students, each submitting all six exercises (made from
 the released notebooks: two thirds answered with the teacher's solution, one
 third handed back blank, so that both passing and failing tests run), is graded
-twice on the same machine, in two copies of the course:
+three times on the same machine, in three copies of the course:
 
 - **grading**: ``python -m grading grade ASSIGNMENT`` for each assignment, the
-  teacher's command (checks, autograding one student at a time, feedback HTML,
-  grades.csv, summary);
+  teacher's command (checks, autograding one student at a time in the sandbox
+  with the answers verified outside the kernel, feedback HTML, grades.csv, summary);
+- **grading --no-sandbox**: the same without the sandbox (the sandbox's cost);
 - **nbgrader**: plain ``nbgrader generate_assignment``, ``nbgrader autograde``,
   ``nbgrader generate_feedback`` and ``nbgrader export`` for each assignment, run
   serially with nbgrader's default preprocessors.
@@ -65,11 +66,11 @@ def nbgrader(course, *args):
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
-def time_grading(course, assignments):
+def time_grading(course, assignments, *extra):
     autograde, total = 0.0, 0.0
     for name in assignments:
         start = time.perf_counter()
-        result = run_grading(course, "grade", name)
+        result = run_grading(course, "grade", name, *extra)
         total += time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"grading {name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
@@ -103,14 +104,16 @@ def main():
     print(f"class: {options.students} students x {len(assignments)} assignments = {submissions} submissions "
           f"on {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
-        ours, plain = Path(scratch) / "grading", Path(scratch) / "nbgrader"
-        for course in (ours, plain):
+        ours, unsandboxed, plain = (Path(scratch) / name for name in ("grading", "unsandboxed", "nbgrader"))
+        for course in (ours, unsandboxed, plain):
             copy_course(ROOT, course)
             make_class(course, options.students, assignments)
         ours_autograde, ours_total = time_grading(ours, assignments)
+        bare_autograde, bare_total = time_grading(unsandboxed, assignments, "--no-sandbox")
         plain_autograde, plain_total = time_plain_nbgrader(plain, assignments)
     rows = [
         ("python -m grading grade", ours_autograde, ours_total),
+        ("  ... --no-sandbox", bare_autograde, bare_total),
         ("plain nbgrader (serial)", plain_autograde, plain_total),
     ]
     print(f"{'':<26}{'autograde s/submission':>24}{'whole run s/submission':>24}{'whole run s':>14}")
@@ -118,6 +121,8 @@ def main():
         print(f"{label:<26}{autograde / submissions:>24.2f}{total / submissions:>24.2f}{total:>14.1f}")
     print(f"ratio grading / nbgrader: autograde {ours_autograde / plain_autograde:.2f}, "
           f"whole run {ours_total / plain_total:.2f}")
+    print(f"cost of the sandbox: {(ours_autograde - bare_autograde) / submissions:+.2f} s per submission "
+          f"(autograde ratio sandbox / no sandbox {ours_autograde / bare_autograde:.2f})")
     print("(autograde: running the notebooks and saving grades; whole run: also the gradebook update, "
           "feedback HTML and grades.csv)")
 

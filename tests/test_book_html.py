@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from book_paths import book_html_dir
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,16 +76,6 @@ KEY_TEX = {
     "book/lecture/03-parameters.html": [r"d\,(k-1)+\mathrm{output\_padding}+1"],
     "book/reference/20-cheat-sheet.html": ["(H_\\text{in}-1)s-2p+d(k-1)+o+1"],
 }
-
-
-def book_html_dir() -> Path:
-    folder = Path(os.environ.get("BOOK_HTML", REPO / "_build" / "html"))
-    if not (folder / "index.html").is_file():
-        pytest.fail(
-            f"no built book in {folder} (index.html missing): run `make book` first, "
-            "or point BOOK_HTML at a built _build/html folder"
-        )
-    return folder
 
 
 def html_pages(folder: Path) -> list[str]:

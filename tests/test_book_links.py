@@ -11,7 +11,6 @@ images, frames) are reported too; plain links to external sites are allowed.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -20,22 +19,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from book_paths import book_html_dir
+
 # Tags whose URL attribute the browser loads while showing the page.
 LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
           ("video", "src"), ("audio", "src"), ("embed", "src"), ("link", "href")}
 LINK_RELS_NOT_LOADED = {"canonical", "alternate", "search", "index", "next", "prev", "author",
                         "license", "help", "glossary", "copyright", "top", "up", "first", "last"}
-
-
-def book_html_dir() -> Path:
-    folder = Path(os.environ.get("BOOK_HTML", REPO / "_build" / "html"))
-    if not (folder / "index.html").is_file():
-        pytest.fail(
-            f"no built book in {folder} (index.html missing): run `make book` first, "
-            "or point BOOK_HTML at a built _build/html folder"
-        )
-    return folder
 
 
 class PageParser(HTMLParser):

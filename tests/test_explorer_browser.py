@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import torch
 
+from explorer_cases import EDGE_CASES, LARGEST
 from source_lib.explain import explain_refusal
 from source_lib.widgets import (
     CONTROLS,
@@ -39,20 +40,6 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disa
         "--disable-component-update", "--disable-sync"]
 LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
 
-# Configurations worth seeing (as in test_widgets.py): stride > kernel, padding > k - 1,
-# output_padding from the stride and from the dilation, dilation, 1x1 kernel, H != W.
-EDGE_CASES = [
-    {},
-    dict(kernel_size=2, stride=3, padding=0),
-    dict(kernel_size=1, stride=4, padding=0, height=2, width=5),
-    dict(kernel_size=3, stride=2, padding=3, height=4, width=4),
-    dict(kernel_size=2, stride=1, padding=2, height=5, width=6),
-    dict(kernel_size=3, stride=3, padding=1, output_padding=2),
-    dict(kernel_size=3, stride=1, padding=0, output_padding=1, dilation=2),
-    dict(kernel_size=4, stride=2, padding=5, output_padding=2, dilation=3, height=6, width=2),
-    dict(height=6, width=6, kernel_size=5, stride=4, padding=0, output_padding=3, dilation=3),
-    dict(values="ones", kernel_size=3, stride=2, padding=0, height=4, width=4),
-]
 
 EVERY_SLIDER_POSITION = [
     dict(zip([name for name, *_ in CONTROLS], values))
@@ -261,7 +248,7 @@ def test_starting_values_come_from_data_attributes(browser, tmp_path):
         page.close()
 
 
-@pytest.mark.parametrize("config", [{}, EDGE_CASES[-2]], ids=["default", "largest"])
+@pytest.mark.parametrize("config", [{}, LARGEST], ids=["default", "largest"])
 def test_usable_at_phone_width(browser, tmp_path, config):
     page = explorer_page(tmp_path, browser, width=375)
     try:

@@ -9,6 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer_cases import EDGE_CASES
 from source_lib.explain import explain_refusal
 from source_lib.plotting import COLOURS
 from source_lib.widgets import (
@@ -26,22 +27,6 @@ from source_lib.widgets import (
 
 F = torch.nn.functional
 
-# Configurations worth seeing: the default, stride > kernel (gaps), padding > k - 1
-# (the padded grid is cropped), output_padding from the stride and from the
-# dilation, dilation, a 1x1 kernel, height != width, and the largest sliders.
-EDGE_CASES = [
-    {},
-    dict(kernel_size=2, stride=3, padding=0),
-    dict(kernel_size=1, stride=4, padding=0, height=2, width=5),
-    dict(kernel_size=3, stride=2, padding=3, height=4, width=4),
-    dict(kernel_size=2, stride=1, padding=2, height=5, width=6),
-    dict(kernel_size=3, stride=3, padding=1, output_padding=2),
-    dict(kernel_size=3, stride=1, padding=0, output_padding=1, dilation=2),
-    dict(kernel_size=4, stride=2, padding=5, output_padding=2, dilation=3, height=6, width=2),
-    dict(height=6, width=6, kernel_size=5, stride=4, padding=0, output_padding=3, dilation=3),
-    dict(height=1, width=1, kernel_size=1, stride=1, padding=0),
-    dict(values="ones", kernel_size=3, stride=2, padding=0, height=4, width=4),
-]
 
 
 def torch_output(config):
