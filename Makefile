@@ -31,8 +31,12 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 system-deps:
 	@bash scripts/install-system-deps.sh
 
+# Sphinx rewrites no page when no chapter changed, so a change to _static/
+# alone asks for --all (the executed chapters still come from the cache).
+STATIC_CHANGED = $(shell find _static -newer _build/html/_static/documentation_options.js 2>/dev/null | head -n 1)
+
 book: setup
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(STATIC_CHANGED),--all)
 
 test: setup system-deps book
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900
