@@ -15,7 +15,7 @@ character, and a test checks that it does.
 from __future__ import annotations
 
 from ._checks import as_pair
-from .sizes import conv_transpose2d_output_size
+from .sizes import conv_transpose2d_output_size, largest_padding_per_axis, transpose_size_per_axis
 
 __all__ = ["explain_refusal", "allowed_values"]
 
@@ -116,10 +116,8 @@ def _which_rule(pairs):
                 f"dilation={d[axis]}{where}: use output_padding {allowed_values(0, largest)}"
             )
 
-    out = [(h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(h_w, k, s, p, d, op)]
-    # Largest padding that keeps the output at least 1 pixel, per axis.
-    largest = [(h - 1) * ss + dd * (kk - 1) + oo for h, kk, ss, dd, oo in zip(h_w, k, s, d, op)]
-    largest = [value // 2 for value in largest]
+    out = transpose_size_per_axis(h_w, k, s, p, d, op)
+    largest = largest_padding_per_axis(h_w, k, s, d, op)
     for axis in range(2):
         if out[axis] < 1:
             if p[0] == p[1]:

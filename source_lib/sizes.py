@@ -43,6 +43,18 @@ def _unpair(result, like):
     return result[0] if _is_int(like) else result
 
 
+def transpose_size_per_axis(size2, k, s, p, d, op):
+    """The bare size formula per axis, on ``(h, w)`` pairs, without any check (may be below 1)."""
+    return tuple(
+        (h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(size2, k, s, p, d, op)
+    )
+
+
+def largest_padding_per_axis(size2, k, s, d, op):
+    """Per axis, the largest padding that leaves an output of at least one pixel."""
+    return tuple((size - 1) // 2 for size in transpose_size_per_axis(size2, k, s, (0, 0), d, op))
+
+
 def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     r"""Spatial output size of a 2-D convolution.
 
@@ -125,10 +137,7 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
     """
     size2, k, s, p, d, op = _pairs(size, kernel_size, stride, padding, dilation, output_padding)
     check_output_padding(op, s, d)
-    out = tuple(
-        (h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1
-        for h, kk, ss, pp, dd, oo in zip(size2, k, s, p, d, op)
-    )
+    out = transpose_size_per_axis(size2, k, s, p, d, op)
     if min(out) < 1:
         raise ValueError(
             f"conv_transpose2d output size would be {_unpair(out, size)} for input size {size}, "
@@ -139,8 +148,8 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
 
 
 def _max_padding(size2, k, s, d, op):
-    largest = [((h - 1) * ss + dd * (kk - 1) + oo) // 2 for h, kk, ss, dd, oo in zip(size2, k, s, d, op)]
-    return largest[0] if largest[0] == largest[1] else tuple(largest)
+    largest = largest_padding_per_axis(size2, k, s, d, op)
+    return largest[0] if largest[0] == largest[1] else largest
 
 
 def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -183,9 +192,7 @@ def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0
     size2, k, s, p, d, _ = _pairs(size_in, kernel_size, stride, padding, dilation)
     # The size with output_padding=0 may be below 1 and still be reachable
     # with output_padding > 0, so this is the bare formula, not a checked size.
-    smallest = tuple(
-        (h - 1) * ss - 2 * pp + dd * (kk - 1) + 1 for h, kk, ss, pp, dd in zip(size2, k, s, p, d)
-    )
+    smallest = transpose_size_per_axis(size2, k, s, p, d, (0, 0))
     largest = tuple(m + ss - 1 for m, ss in zip(smallest, s))
     shown_in = _unpair(size_in, input_size) if single else size_in
     for axis, want, lo, hi in zip(("height", "width"), size_out, smallest, largest):
