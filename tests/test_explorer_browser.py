@@ -38,6 +38,9 @@ STYLE = ROOT / "_static" / "transposed-explorer.css"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+# A hung browser fails this module in minutes, not at the suite's 15-minute limit.
+pytestmark = pytest.mark.timeout(300)
+
 LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
 
 
