@@ -36,7 +36,11 @@ import threading
 import dataclasses
 from dataclasses import dataclass
 
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import DottedObjectName, Integer, Type, default
 
 KERNEL_NAME = "transposed-sandbox"
 
@@ -272,7 +276,8 @@ def launch(connection_file, limits=None):
     # nothing else of the course folder.
     package = os.path.dirname(os.path.abspath(__file__))
     kernel_argv = [os.path.join(sys.prefix, "bin", "python"), "-m", "ipykernel_launcher",
-                   "-f", private_connection, "--HistoryManager.enabled=False"]
+                   "-f", private_connection, "--HistoryManager.enabled=False",
+                   "--IPKernelApp.outstream_class=grading.stream.BoundedOutStream"]
     command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, packages=[package], uid=uid)
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits))
@@ -293,6 +298,28 @@ def launch(connection_file, limits=None):
     return code
 
 
+class BoundedMessageClient(AsyncKernelClient):
+    """A kernel client that refuses messages larger than ``max_message_bytes``.
+
+    A kernel that sends one huge message (say, a gigabyte of output) would
+    otherwise make the grader receive, decode and copy it whole. Past the limit
+    ZeroMQ drops the message and the connection, which it then re-opens: the
+    output is lost, the grader's memory is not.
+    """
+
+    max_message_bytes = Integer(
+        64 * 2**20, config=True,
+        help="Largest message the grader accepts from a sandboxed kernel, in bytes.",
+    )
+
+    @default("context")
+    def _context_default(self):
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
+        return context
+
+
 class PrivateSocketKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over Unix sockets in a private folder.
 
@@ -300,6 +327,9 @@ class PrivateSocketKernelManager(AsyncKernelManager):
     folder for the sockets, so no kernel can reach another's (nor can any other
     local user, as they could a TCP port on localhost).
     """
+
+    client_class = DottedObjectName("grading.sandbox.BoundedMessageClient", config=True)
+    client_factory = Type(klass=BoundedMessageClient, config=True)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")

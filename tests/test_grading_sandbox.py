@@ -95,6 +95,15 @@ chunk = "x" * 2**20
 for _ in range(1024):
     sys.stdout.write(chunk)
 ''',
+    "prints-1gb-at-once": '''
+print("x" * 2**30)
+''',
+    "sends-one-huge-message": '''
+import sys
+stream = sys.stdout  # past the kernel's output stream: one 256 MB message straight to the grader
+message = stream.session.msg("stream", {{"name": "stdout", "text": "x" * 2**28}}, parent=stream.parent_header)
+stream.session.send(stream.pub_thread, message, ident=stream.topic)
+''',
     "os-exit": '''
 import os
 os._exit(0)
@@ -163,7 +172,7 @@ def _digest(path):
 
 
 def _grade(course):
-    run = run_grading(course, "grade", ASSIGNMENT, "--timeout", "8", timeout=1200)
+    run = run_grading(course, "grade", ASSIGNMENT, "--timeout", "15", timeout=1200)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     with open(Path(course) / "grades.csv", newline="") as handle:
         grades = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)
@@ -248,6 +257,7 @@ def test_an_attack_earns_no_point_it_did_not_earn_honestly(hostile_class, attack
     # These also stop the checks of the parts the student did answer (the kernel dies, or the
     # tests never call the student's functions), so they may earn less than "wrong".
     stops_its_own_checks = {"os-exit", "kills-parent", "infinite-loop", "prints-1gb", "fork-bomb",
+                            "prints-1gb-at-once", "sends-one-huge-message",
                             "empties-test-cells", "swallows-errors", "patches-test-helpers",
                             "replaces-builtins"}
     if attack not in stops_its_own_checks:
@@ -289,6 +299,9 @@ def test_the_attacks_were_refused_by_the_sandbox_not_by_luck(hostile_class):
     assert "no network" in outputs("network") and "connected to" not in outputs("network")
     assert "refused" in outputs("allocates-20gb")
     assert "output cut" in outputs("prints-1gb")
+    assert "output cut" in outputs("prints-1gb-at-once")
+    # the grader refused the message whole rather than holding it in memory
+    assert len(outputs("sends-one-huge-message")) < 2**20
 
 
 def test_grading_without_the_sandbox_is_refused_unless_asked_for(monkeypatch):
