@@ -303,8 +303,9 @@ class BoundedMessageClient(AsyncKernelClient):
 
     A kernel that sends one huge message (say, a gigabyte of output) would
     otherwise make the grader receive, decode and copy it whole. Past the limit
-    ZeroMQ drops the message and the connection, which it then re-opens: the
-    output is lost, the grader's memory is not.
+    ZeroMQ drops the message and closes that connection: the kernel's later
+    output no longer arrives, so its cells run into their timeouts and score
+    nothing, and the grader's memory is spared.
     """
 
     max_message_bytes = Integer(
