@@ -6,8 +6,8 @@ third handed back blank, so that both passing and failing tests run), is graded
 three times on the same machine, in three copies of the course:
 
 - **grading**: ``python -m grading grade ASSIGNMENT`` for each assignment, the
-  teacher's command (checks, autograding one student at a time in the sandbox
-  with the answers verified outside the kernel, feedback HTML, grades.csv, summary);
+  teacher's command (checks, autograding one student at a time: the student's
+  cells in the sandbox, the tests in the grader; feedback HTML, grades.csv, summary);
 - **grading --no-sandbox**: the same without the sandbox (the sandbox's cost);
 - **nbgrader**: plain ``nbgrader generate_assignment``, ``nbgrader autograde``,
   ``nbgrader generate_feedback`` and ``nbgrader export`` for each assignment, run

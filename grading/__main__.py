@@ -86,8 +86,16 @@ def main(argv=None):
     elif options.command == "grade":
         from .grade import grade_assignment
 
-        # Import nbgrader once here; each submission is graded in a forked child.
+        # Import nbgrader, and torch and the test helpers the tests run here with, once:
+        # each submission is graded in a forked child that inherits them.
         import nbgrader.apps  # noqa: F401
+
+        from . import checks, execute  # noqa: F401
+
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            pass
 
         from .sandbox import choose_kernel
 

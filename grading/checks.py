@@ -16,9 +16,12 @@ The test cells of every exercise notebook import this module. It does four thing
 - :func:`random_transpose_config` and friends draw the seeded random
   configurations of the hidden tests.
 
-Code in the same kernel can still reach everything in it; the grader runs each
-submission in its own kernel (see the README, "Exercises and grading"), and the checks here
-only make the honest path the easy one and the obvious shortcuts fail.
+In class these checks run in the student's kernel, where the student's code can
+reach and change everything: they teach, they do not enforce. When a
+submission is graded, the same test cells run in the grader's own process
+(:mod:`grading.remote`) and each student function is a proxy whose
+``grading_remote_call`` runs it in the sandboxed kernel; there "compute it
+yourself" is enforced by a kernel in which torch cannot be imported.
 """
 
 from __future__ import annotations
@@ -144,7 +147,10 @@ class _Guard:
                         "F.conv2d, F.unfold/F.fold, nn.ConvTranspose2d or the like); this exercise asks "
                         "you to compute it yourself with numpy, torch only checks the answer"
                     )
-                return func(*args, **(kwargs or {}))
+                guard.trip(
+                    f"it used torch (aten.{name}); when this exercise is graded, torch cannot be imported "
+                    "in your notebook, so compute it with numpy"
+                )
 
         previous_profile = sys.getprofile()
         sys.meta_path.insert(0, self)
@@ -176,10 +182,13 @@ def call(function, *args, own_code=True, **kwargs):
         raise AssertionError(f"{case}: expected a function, found {type(function).__name__}")
     guard = _Guard()
     error = None
+    remote = getattr(function, "grading_remote_call", None)  # graded: the function runs in the sandbox
     with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout):
         warnings.simplefilter("ignore")
         try:
-            if own_code:
+            if callable(remote):
+                result = remote(args, kwargs, own_code=own_code)
+            elif own_code:
                 with guard.active():
                     result = function(*args, **kwargs)
             else:
@@ -191,7 +200,10 @@ def call(function, *args, own_code=True, **kwargs):
     if guard.violation is not None:
         raise ForbiddenCall(f"{case}: earns no points because {guard.violation}.")
     if error is not None:
-        raise AssertionError(f"{case} raised {type(error).__name__}: {error}") from error
+        where = getattr(error, "student_lines", None)
+        lines = "".join(f"\n  {line}" for line in where) if where else ""
+        raise AssertionError(f"{case} raised {type(error).__name__}: {error}"
+                             + (f"\nin your code:{lines}" if lines else "")) from error
     return result
 
 

@@ -1,19 +1,28 @@
-"""Running a submission's cells: nbgrader's Execute, made to survive a broken kernel.
+"""Running a submission: the student's cells in the kernel, the teacher's tests in the grader.
 
-nbgrader's own ``Execute`` preprocessor stops the whole submission when the
-kernel dies (``os._exit``, a segfault, the out-of-memory killer), and a cell
-that ignores the interrupt sent after its timeout makes every later cell wait
-out its own timeout. :class:`GuardedExecute` keeps what the notebook earned
-before either happens and gives every cell it could not run an error output,
-so that nbgrader scores that cell 0 (a test cell without output would
-otherwise count as passed).
+:class:`GuardedExecute` replaces nbgrader's ``Execute`` preprocessor. It walks
+the (sanitized) submission cell by cell:
 
-It also keeps the verdict out of the student's hands: around each graded test
-cell it has the kernel record what the student's functions returned
-(:mod:`grading.record`), and after the run it replays the teacher's test
-cells on those records in the grader's own process (:mod:`grading.verify`). A
-test cell that passed in the kernel but not in the replay gets an error output
-and scores 0. And it caps what one cell may print: past
+- the student's cells (answer cells and any cell the student added) and the
+  teacher's read-only setup cells run in the kernel, which ``make grade``
+  starts in the sandbox, in a private copy of the submission folder as the
+  student handed it in: no test, hidden test, expected value or teacher file is
+  ever inside it;
+- each test cell runs here, in the grader's process, from the teacher's source
+  notebook (:mod:`grading.remote`): the functions the exercise asks for are
+  called in the kernel through :mod:`grading.kernel.serve`, arguments and
+  results crossing as data, and the comparison is made here. The test cell's
+  outputs (what it printed, its error and the student's lines) are written into
+  the notebook, so nbgrader scores it and the feedback shows it as usual.
+
+An assignment whose parts say "compute it yourself" is graded in a kernel in
+which torch cannot be imported (the source notebook's metadata
+``grading.allow_torch`` is false, the default); see :func:`assignment_policy`.
+
+It also survives broken kernels: a kernel that dies (``os._exit``, a
+segfault, the out-of-memory killer) or ignores the interrupt sent after a
+timeout ends the run, not the grading, and every cell it could not run gets an
+error output, so it scores 0. And it caps what one cell may print: past
 ``max_output_bytes`` the rest is dropped and the cell is interrupted.
 """
 
@@ -21,35 +30,118 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
 
 import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from traitlets import Bool, Integer
+from traitlets import Integer
 
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
-from . import record, verify
+from .kernel.serve import ANSWER_MIME, request_code
+from .remote import KernelCallFailed, GraderNamespace
+
+ANSWER_LIMIT_BYTES = 48 * 2**20  # one answer from the kernel (the socket refuses messages over 64 MiB)
+HIDDEN_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")
+STUCK = "not run: the kernel stayed busy after an earlier cell timed out"
+DEAD = "not run: the kernel had died in an earlier cell"
 
 
-def _error_output(ename, evalue):
+def _error_output(ename, evalue, traceback=None):
     return NotebookNode(
         output_type="error",
         ename=ename,
         evalue=evalue,
-        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
+        traceback=traceback or [f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
     )
 
 
-STUCK = "not run: the kernel stayed busy after an earlier cell timed out"
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell):
+    meta = _nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_answer_cell(cell):
+    return cell.get("cell_type") == "code" and bool(_nbgrader(cell).get("solution"))
+
+
+def is_setup_cell(cell):
+    """A teacher's read-only code cell that is neither a test nor an answer (imports, helpers)."""
+    meta = _nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("locked")) and not is_test_cell(cell) \
+        and not is_answer_cell(cell)
+
+
+# ---------------------------------------------------------------------------
+# What the teacher's notebook says
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How one assignment is graded (from its source notebook's metadata ``grading``)."""
+
+    allow_torch: bool = False  # may the student's kernel import torch?
+
+    @property
+    def hidden_packages(self):
+        return () if self.allow_torch else HIDDEN_WITHOUT_TORCH
+
+
+def assignment_policy(source):
+    meta = source.metadata.get("grading", {}) if isinstance(source.metadata.get("grading"), dict) else {}
+    return Policy(allow_torch=bool(meta.get("allow_torch", False)))
+
+
+def _defined_names(source):
+    """Top-level names a cell defines (functions, classes, assignments, imports)."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {leaf.id for leaf in ast.walk(target) if isinstance(leaf, ast.Name)}
+    return names
+
+
+def exercise_names(source):
+    """The names the exercise asks for: what the teacher's answer cells define at the top level."""
+    names = set()
+    for cell in source.cells:
+        if is_answer_cell(cell):
+            names |= _defined_names(cell.source)
+    return sorted(names)
+
+
+# ---------------------------------------------------------------------------
+# The preprocessor
+# ---------------------------------------------------------------------------
 
 
 class GuardedExecute(Execute):
-    """Execute every code cell; a dead or stuck kernel ends the run, not the grading."""
+    """Student cells in the kernel, test cells in the grader; a dead or stuck kernel ends the run only."""
 
     probe_timeout = Integer(
         10,
@@ -65,66 +157,54 @@ class GuardedExecute(Execute):
         help="Bytes of output one cell may produce; the rest is dropped and the cell interrupted.",
     ).tag(config=True)
 
-    verify_answers = Bool(
-        True,
-        help=(
-            "Replay the graded test cells outside the kernel on the recorded answers (see "
-            "grading.verify); a test cell scores only if it passes there too."
-        ),
-    ).tag(config=True)
+    # -- the whole notebook -------------------------------------------------------
 
     def preprocess(self, nb, resources=None, km=None):
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._output_bytes = {}
-        self._hidden = False
-        source = self._source_notebook(resources) if self.verify_answers else None
-        names = verify.answer_names(self.nb, source) if source is not None else []
-        records = {}
-        with self.setup_kernel():
-            info_msg = self.wait_for_reply(self.kc.kernel_info())
-            if info_msg is not None:
-                self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
-            stopped = None
-            for index, cell in enumerate(self.nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                if stopped is not None:
-                    cell.outputs = [_error_output("NotRun", stopped)]
-                    continue
-                graded_test = source is not None and verify.is_test_cell(cell)
-                try:
-                    if graded_test:
-                        self._run_hidden(record.START_CODE.format(names=names))
-                    self.preprocess_cell(cell, resources, index)
-                    if graded_test:
-                        grade_id = cell.metadata["nbgrader"].get("grade_id", f"cell-{index}")
-                        records[grade_id] = verify.extract_record(self._run_hidden(record.FINISH_CODE))
-                except DeadKernelError:
-                    self.log.error("The kernel died while running cell %d", index)
-                    cell.outputs = list(cell.get("outputs", [])) + [
-                        _error_output("KernelDied", "the kernel stopped while running this cell")
-                    ]
-                    stopped = "not run: the kernel had died in an earlier cell"
-                    continue
-                except CellTimeoutError:
-                    # nbclient gives up waiting for a kernel that ignored the interrupt
-                    self.log.error("Cell %d timed out and the kernel ignored the interrupt", index)
-                    cell.outputs = list(cell.get("outputs", [])) + [
-                        _error_output("CellTimeoutError", "the cell ran out of time and ignored the interrupt")
-                    ]
-                    stopped = STUCK
-                    continue
-                if self._timed_out(cell) and not self._answers():
-                    self.log.error("The kernel did not answer after cell %d timed out; shutting it down", index)
-                    stopped = STUCK
+        self._limit_key = None
+        self._answers_seen = []
+        self._stopped = None
+        source = self._source_notebook(resources)
+        policy = assignment_policy(source)
+        self.allows_torch = policy.allow_torch
+        teacher = {_nbgrader(c).get("grade_id"): c for c in source.cells
+                   if c.cell_type == "code" and (is_test_cell(c) or is_setup_cell(c))}
+        tests = GraderNamespace(self, exercise_names(source))
+        for cell in source.cells:
+            if is_setup_cell(cell):
+                tests.run_setup(cell.source, f"<setup cell {_nbgrader(cell).get('grade_id')}>")
+        scratch = tempfile.mkdtemp(prefix="grading-submission-")
+        try:
+            workdir = self._private_copy(resources, scratch)
+            with self.setup_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch)):
+                info_msg = self.wait_for_reply(self.kc.kernel_info())
+                if info_msg is not None:
+                    self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
+                for index, cell in enumerate(self.nb.cells):
+                    if cell.cell_type != "code":
+                        continue
+                    if self._stopped is not None:
+                        cell.outputs = [_error_output("NotRun", self._stopped)]
+                        continue
+                    mine = teacher.get(_nbgrader(cell).get("grade_id"))
+                    began = time.monotonic()
+                    if mine is not None and is_test_cell(mine):
+                        cell.source = mine.source
+                        self._run_test_cell(cell, index, tests, _nbgrader(mine).get("grade_id"))
+                    else:
+                        if mine is not None:
+                            cell.source = mine.source
+                        self._run_kernel_cell(cell, resources, index)
+                    self.log.info("cell %d (%s) took %.2f s", index, _nbgrader(cell).get("grade_id", "-"),
+                                  time.monotonic() - began)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
         self.set_widgets_metadata()
-        if source is not None:
-            self._apply_replay(source, records)
         return self.nb, self.resources
-
-    # -- checking outside the kernel ------------------------------------------
 
     def _source_notebook(self, resources):
         """The teacher's notebook of this assignment (solutions and hidden tests)."""
@@ -136,10 +216,71 @@ class GuardedExecute(Execute):
         )
         if not os.path.isfile(path):
             raise FileNotFoundError(
-                f"cannot check the answers outside the kernel: the source notebook {path} is missing "
-                "(restore it, or turn the check off with --GuardedExecute.verify_answers=False)"
+                f"cannot grade: the teacher's notebook {path} is missing; the tests run from it "
+                "(restore it from the course repository)"
             )
         return nbformat.read(path, as_version=4)
+
+    def _private_copy(self, resources, scratch):
+        """A copy of the submission folder as handed in (the staged copy), where the kernel runs.
+
+        The notebook nbgrader is executing (which holds the hidden tests once
+        sanitized) is not in it.
+        """
+        info = (resources or {}).get("nbgrader", {})
+        coursedir = CourseDirectory(config=self.config)
+        folder = coursedir.format_path(coursedir.submitted_directory, info.get("student", "."),
+                                       info.get("assignment", "."))
+        target = os.path.join(scratch, "submission")
+        limit = 64 * 2**20
+        if os.path.isdir(folder):
+            shutil.copytree(folder, target, symlinks=False,
+                            ignore=lambda parent, names: [n for n in names if n.startswith(".") or (
+                                os.path.isfile(os.path.join(parent, n))
+                                and os.path.getsize(os.path.join(parent, n)) > limit)])
+        else:
+            os.makedirs(target)
+        for parent, dirs, files in os.walk(scratch):
+            os.chmod(parent, 0o755)
+            for name in files:
+                os.chmod(os.path.join(parent, name), 0o644)
+        return target
+
+    def _kernel_environment(self, policy, scratch):
+        """The kernel's environment: which packages it may not import (the sandbox hides them)."""
+        from .sandbox import write_package_stubs
+
+        from .sandbox import KERNEL_NAME
+
+        env = dict(os.environ)
+        env["GRADING_SANDBOX_HIDE"] = ",".join(policy.hidden_packages)
+        if policy.hidden_packages and self.kernel_name != KERNEL_NAME:
+            # Outside the sandbox (--no-sandbox) the same stubs come first on the path: the
+            # student's code gets the same ImportError, though there it could get around it.
+            stubs = write_package_stubs(os.path.join(scratch, "stubs"), policy.hidden_packages)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (stubs, env.get("PYTHONPATH")) if p)
+        return env
+
+    # -- student cells: in the kernel ------------------------------------------------
+
+    def _run_kernel_cell(self, cell, resources, index):
+        try:
+            self.preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.log.error("The kernel died while running cell %d", index)
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("KernelDied", "the kernel stopped while running this cell")]
+            self._stopped = DEAD
+            return
+        except CellTimeoutError:  # nbclient gives up waiting for a kernel that ignored the interrupt
+            self.log.error("Cell %d timed out and the kernel ignored the interrupt", index)
+            cell.outputs = list(cell.get("outputs", [])) + [
+                _error_output("CellTimeoutError", "the cell ran out of time and ignored the interrupt")]
+            self._stopped = STUCK
+            return
+        if self._timed_out(cell) and not self._answers():
+            self.log.error("The kernel did not answer after cell %d timed out; shutting it down", index)
+            self._stopped = STUCK
 
     def _run_hidden(self, code):
         """Run ``code`` in the kernel without adding it to the notebook; return its outputs."""
@@ -147,45 +288,110 @@ class GuardedExecute(Execute):
         # place at the end of the notebook, removed again afterwards.
         cell = nbformat.v4.new_code_cell(code)
         self.nb.cells.append(cell)
-        self._hidden = True
         try:
             self.execute_cell(cell, len(self.nb.cells) - 1, store_history=False)
         finally:
-            self._hidden = False
             cell = self.nb.cells.pop()
-        return cell.outputs
+        return cell
 
-    def _apply_replay(self, source, records):
-        verdicts = verify.replay(source, records)
-        for cell in self.nb.cells:
-            if not verify.is_test_cell(cell):
-                continue
-            reason = verdicts.get(cell.metadata["nbgrader"].get("grade_id"))
-            failed = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
-            if reason is not None and not failed:
-                self.log.warning("Test cell %s failed when checked outside the kernel: %s",
-                                 cell.metadata["nbgrader"].get("grade_id"), reason)
-                cell.outputs = list(cell.get("outputs", [])) + [_error_output(
-                    "CheckedOutsideKernel",
-                    "this test passed in the notebook's kernel but not when the grader re-ran it on "
-                    f"the answers recorded there: {reason}",
-                )]
+    # -- test cells: in the grader -----------------------------------------------------
 
-    # -- limiting output --------------------------------------------------------
+    def _run_test_cell(self, cell, index, tests, grade_id):
+        self._limit_key = ("test", index)
+        self._deadline = time.monotonic() + (self.timeout or 30)
+        self._printed_by_student = []
+        self._test_notes = []
+        try:
+            printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
+        finally:
+            self._limit_key = None
+        outputs = []
+        if printed:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
+        if self._printed_by_student:
+            text = "".join(self._printed_by_student)
+            outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout", text="[printed by your code while the tests ran]\n" + text))
+        if error is not None:
+            outputs.append(_error_output(type(error).__name__, str(error)[:20000], lines))
+        for ename, evalue in self._test_notes:
+            outputs.append(_error_output(ename, evalue))
+        cell.outputs = outputs
+        cell.execution_count = None
+
+    def request(self, request):
+        """Send one request to :mod:`grading.kernel.serve` in the kernel; return its answer (a dict).
+
+        Raises :class:`grading.remote.KernelCallFailed` when no answer comes: the
+        test cell's time ran out, the kernel died or is stuck, or it answered with
+        something unreadable.
+        """
+        if self._stopped is not None:
+            raise KernelCallFailed(f"your code could not be called: {self._stopped.replace('not run: ', '')}")
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            self._note_timeout()
+            raise KernelCallFailed(f"the test ran out of time ({self.timeout} s for the whole cell)")
+        self._answers_seen = []
+        timeout = self.timeout
+        self.timeout = max(1, math.ceil(remaining))
+        try:
+            cell = self._run_hidden(request_code(request))
+        except DeadKernelError:
+            self._stopped = DEAD
+            self._test_notes.append(("KernelDied", "the kernel stopped while running your code for this test"))
+            raise KernelCallFailed("the kernel stopped while running your code") from None
+        except CellTimeoutError:
+            self._stopped = STUCK
+            self._note_timeout()
+            raise KernelCallFailed("your code ran out of time and ignored the interrupt") from None
+        finally:
+            self.timeout = timeout
+        for output in cell.outputs:
+            if output.get("output_type") == "stream":
+                self._printed_by_student.append(output.get("text", ""))
+        if self._timed_out(cell):
+            self._note_timeout()
+            if not self._answers():
+                self._stopped = STUCK
+            raise KernelCallFailed(f"your code ran out of time (the whole test cell may take {timeout} s)")
+        if not self._answers_seen:
+            errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.get("output_type") == "error"]
+            raise KernelCallFailed("the kernel sent no answer" + (f" ({errors[0][:300]})" if errors else ""))
+        text = self._answers_seen[-1]
+        if not isinstance(text, str) or len(text) > ANSWER_LIMIT_BYTES:
+            raise KernelCallFailed("the kernel's answer is too large or malformed")
+        try:
+            answer = json.loads(text)
+        except (ValueError, RecursionError):
+            answer = None
+        if not isinstance(answer, dict):
+            raise KernelCallFailed("the kernel's answer is malformed")
+        return answer
+
+    def _note_timeout(self):
+        note = ("CellTimeoutError", f"a call of your code ran out of time ({self.timeout} s per test cell)")
+        if note not in self._test_notes:
+            self._test_notes.append(note)
+
+    # -- limiting output ----------------------------------------------------------------
 
     def output(self, outs, msg, display_id, cell_index):
-        if self._hidden:  # the grader's own snippets (the records) are not limited
-            return super().output(outs, msg, display_id, cell_index)
-        if self._output_bytes.get(cell_index, 0) > self.max_output_bytes:
+        content = msg.get("content", {})
+        data = content.get("data") if isinstance(content, dict) else None
+        if self._limit_key is not None and isinstance(data, dict) and ANSWER_MIME in data:
+            self._answers_seen.append(data[ANSWER_MIME])  # an answer: read by request(), not an output
+            return None
+        key = self._limit_key if self._limit_key is not None else cell_index
+        if self._output_bytes.get(key, 0) > self.max_output_bytes:
             return None  # already cut: drop without looking
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        used = self._output_bytes.get(cell_index, 0) + size
-        self._output_bytes[cell_index] = used
+        size = len(json.dumps(content, default=str))
+        used = self._output_bytes.get(key, 0) + size
+        self._output_bytes[key] = used
         if used <= self.max_output_bytes:
             return super().output(outs, msg, display_id, cell_index)
         if used - size <= self.max_output_bytes:  # the first message over the limit
-            self.log.warning("Cell %d printed more than %d bytes; interrupting it", cell_index,
-                             self.max_output_bytes)
+            self.log.warning("Cell %s printed more than %d bytes; interrupting it", key, self.max_output_bytes)
             outs.append(nbformat.v4.new_output(
                 "stream", name="stdout",
                 text=f"\n[output cut: the cell printed more than {self.max_output_bytes} bytes, "

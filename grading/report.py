@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+FORBIDDEN_IMPORT = "is not available while this assignment is graded"  # grading.sandbox.write_package_stubs
+
 def notes_from_notebook(path):
     """Which test cells failed in a graded notebook, and the unusual reasons (timeout, dead kernel...)."""
     try:
@@ -24,14 +26,14 @@ def notes_from_notebook(path):
                 notes.append(f"cell {grade_id} timed out")
             elif ename == "KernelDied":
                 notes.append(f"the kernel died in cell {grade_id}")
-            elif ename == "ForbiddenCall":
+            elif ename == "ForbiddenCall" or FORBIDDEN_IMPORT in str(error.get("evalue", "")):
                 forbidden.append(grade_id)
             elif ename == "NotRun":
                 not_run += 1
         if meta.get("grade") and not meta.get("solution") and (errors or stderr):
             failed.append(grade_id)
     if forbidden:
-        notes.append(f"used torch's convolution or source_lib where its own code was asked for ({', '.join(forbidden)})")
+        notes.append(f"imported torch or source_lib, which this assignment does not allow ({', '.join(forbidden)})")
     if not_run:
         notes.append(f"{not_run} cell(s) not run after that")
     return failed, notes

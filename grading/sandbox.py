@@ -136,20 +136,78 @@ def _parents(path):
     return list(reversed(parts))
 
 
-def bwrap_command(workdir, socket_dir, kernel_argv, packages=(), uid=None):
+SUBMISSION_DIR = "/submission"  # where the kernel sees the copy of the submission
+KERNEL_PACKAGE_ROOT = "/opt/grading"  # where the kernel sees grading/kernel (as grading.kernel)
+
+
+def kernel_package_binds(package_root=None):
+    """(source, destination) pairs that make ``grading.kernel``, and only it, importable in the sandbox."""
+    grading = package_root or os.path.dirname(os.path.abspath(__file__))
+    target = os.path.join(KERNEL_PACKAGE_ROOT, "grading")
+    return [(os.path.join(grading, "__init__.py"), os.path.join(target, "__init__.py")),
+            (os.path.join(grading, "kernel"), os.path.join(target, "kernel"))]
+
+
+def write_package_stubs(folder, names):
+    """Folders ``folder/<name>/__init__.py`` whose import fails with a message; returns ``folder``.
+
+    The sandbox mounts each over the real package, so an assignment that asks
+    for the student's own numpy code is graded in a kernel where torch (and the
+    course's reference library) cannot be imported at all.
+    """
+    for name in names:
+        package = os.path.join(folder, name)
+        os.makedirs(package, exist_ok=True)
+        with open(os.path.join(package, "__init__.py"), "w") as handle:
+            handle.write(
+                f"raise ModuleNotFoundError({name!r} ' is not available while this assignment is graded: it '\n"
+                "    'asks for your own numpy code (the tests compare your results with torch outside your '\n"
+                f"    'notebook). Remove the import and compute it with numpy.', name={name!r})\n"
+            )
+        os.chmod(package, 0o755)
+        os.chmod(os.path.join(package, "__init__.py"), 0o644)
+    if names:
+        os.chmod(folder, 0o755)
+    return folder
+
+
+def package_folders(names):
+    """{name: folder} of the installed packages among ``names`` (found without importing them)."""
+    import importlib.util
+
+    found = {}
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        for location in locations:
+            if os.path.isdir(location):
+                found[name] = os.path.realpath(location)
+                break
+    return found
+
+
+def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=None):
     """The bubblewrap command line that runs ``kernel_argv`` sandboxed.
 
     Parameters
     ----------
     workdir : str
-        The notebook's folder: visible read-only, and the kernel's working folder.
+        The private copy of the submission: visible read-only at ``/submission``,
+        the kernel's working folder.
     socket_dir : str
         The private folder holding the connection file and the Unix sockets; the
         only folder the kernel may write to outside its private ``/tmp``.
     kernel_argv : list of str
-    packages : iterable of str
-        Python package folders to show read-only at the same path, importable
-        (their parent folders go on ``PYTHONPATH``).
+    binds : iterable of (str, str)
+        More read-only ``(source, destination)`` mounts (the kernel-side package).
+    uid : int or None
+        The user the kernel runs as (when the grader is root).
+    hidden : dict, optional
+        ``{real package folder: stub folder}``: each package folder is replaced by
+        its stub, so importing it fails.
     """
     argv = [
         "bwrap",
@@ -170,17 +228,19 @@ def bwrap_command(workdir, socket_dir, kernel_argv, packages=(), uid=None):
             argv += ["--ro-bind", name, name]
     argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     created = {"/", "/tmp", "/usr", "/proc", "/dev", "/etc"}
-    packages = [os.path.realpath(p) for p in packages]
-    readonly = _python_roots() + packages + [os.path.realpath(workdir)]
-    for path in readonly + [os.path.realpath(socket_dir)]:
-        for parent in _parents(path):
+    mounts = [(path, path) for path in _python_roots()] + [(os.path.realpath(s), d) for s, d in binds]
+    mounts.append((os.path.realpath(workdir), SUBMISSION_DIR))
+    for _, destination in mounts + [(socket_dir, os.path.realpath(socket_dir))]:
+        for parent in _parents(destination):
             if parent not in created:
                 argv += ["--perms", "0755", "--dir", parent]
                 created.add(parent)
-    for path in readonly:
-        argv += ["--ro-bind", path, path]
-        created.add(path)
-    argv += ["--bind", socket_dir, socket_dir, "--chdir", os.path.realpath(workdir)]
+    for source, destination in mounts:
+        argv += ["--ro-bind", source, destination]
+        created.add(destination)
+    for folder, stub in sorted((hidden or {}).items()):
+        argv += ["--ro-bind", stub, folder]
+    argv += ["--bind", socket_dir, os.path.realpath(socket_dir), "--chdir", SUBMISSION_DIR]
     argv += [
         "--clearenv",
         "--setenv", "HOME", "/tmp",
@@ -189,7 +249,7 @@ def bwrap_command(workdir, socket_dir, kernel_argv, packages=(), uid=None):
         "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
         "--setenv", "OMP_NUM_THREADS", "1",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-        "--setenv", "PYTHONPATH", os.pathsep.join(sorted({os.path.dirname(p) for p in packages})),
+        "--setenv", "PYTHONPATH", KERNEL_PACKAGE_ROOT,
         "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/runtime",
         "--setenv", "IPYTHONDIR", "/tmp/ipython",
     ]
@@ -199,6 +259,27 @@ def bwrap_command(workdir, socket_dir, kernel_argv, packages=(), uid=None):
             "--inh-caps=-all", "--bounding-set=-all", "--",
         ]
     return argv + list(kernel_argv)
+
+
+def _options_through_fd(argv):
+    """bubblewrap's options moved into a pipe (``--args FD``), so the sandbox's ``/proc/1/cmdline`` shows none.
+
+    Returns (short argv, the pipe's read end to pass to the child).
+    """
+    split = argv.index("--clearenv")
+    end = split + 1
+    while end < len(argv) and argv[end] == "--setenv":
+        end += 3
+    options, rest = argv[1:end], argv[end:]
+    payload = b"".join(part.encode() + b"\0" for part in options)
+    read_end, write_end = os.pipe()
+    if len(payload) > 60000:  # a pipe holds 64 KiB without a reader
+        os.close(read_end)
+        os.close(write_end)
+        return argv, None
+    os.write(write_end, payload)
+    os.close(write_end)
+    return ["bwrap", "--args", str(read_end), *rest], read_end
 
 
 def _processes_of(uid):
@@ -272,15 +353,27 @@ def launch(connection_file, limits=None):
     else:  # RLIMIT_NPROC counts all of this user's processes: leave room for those running now
         limits = dataclasses.replace(limits, processes=limits.processes + _processes_of(os.getuid()))
 
-    # The test cells import `grading.checks`: show this package, read-only, and
-    # nothing else of the course folder.
-    package = os.path.dirname(os.path.abspath(__file__))
+    # The kernel sees grading/kernel (the answering side) and nothing else of the course;
+    # packages the assignment forbids are replaced by stubs that refuse to be imported.
     kernel_argv = [os.path.join(sys.prefix, "bin", "python"), "-m", "ipykernel_launcher",
                    "-f", private_connection, "--HistoryManager.enabled=False",
-                   "--IPKernelApp.outstream_class=grading.stream.BoundedOutStream"]
-    command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, packages=[package], uid=uid)
+                   "--IPKernelApp.outstream_class=grading.kernel.stream.BoundedOutStream"]
+    names = [n for n in os.environ.get("GRADING_SANDBOX_HIDE", "").split(",") if n.strip()]
+    stubs = tempfile.mkdtemp(prefix="grading-stubs-")
+    os.chmod(stubs, 0o755)
+    folders = package_folders(names)
+    write_package_stubs(stubs, list(folders))
+    hidden = {folder: os.path.join(stubs, name) for name, folder in folders.items()}
+    if hidden:
+        sys.stderr.write(f"sandbox: the kernel cannot import {', '.join(sorted(folders))}\n")
+    command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, binds=kernel_package_binds(), uid=uid,
+                            hidden=hidden)
+    command, options_fd = _options_through_fd(command)
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits))
+                             stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits),
+                             pass_fds=(options_fd,) if options_fd is not None else ())
+    if options_fd is not None:
+        os.close(options_fd)
 
     def forward(signum, frame):
         try:
@@ -295,6 +388,7 @@ def launch(connection_file, limits=None):
     reader.start()
     code = child.wait()
     reader.join(timeout=2)
+    shutil.rmtree(stubs, ignore_errors=True)
     return code
 
 

@@ -25,7 +25,7 @@ grade: setup
 	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox)
 
 test-grading: setup
-	$(BIN)/python -m pytest -q tests/test_grading_checks.py tests/test_grading_release.py \
+	$(BIN)/python -m pytest -q tests/test_grading_checks.py tests/test_grading_remote.py tests/test_grading_release.py \
 	  tests/test_grading_survival.py tests/test_grading_class.py
 
 bench-grading: setup

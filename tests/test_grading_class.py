@@ -4,8 +4,9 @@ For each assignment: the teacher's solution scores full marks, the released
 notebook scores 0 without breaking the run, and a partial submission (the
 solution with one or two answers replaced by a typical mistake) scores exactly
 the points of the parts it still gets right. Exercise 3 also has a submission
-that calls torch's convolution (0 points), and exercise 6 arrives as a zip
-downloaded from an LMS.
+that imports torch (0 points: torch cannot be imported when it is graded),
+exercise 4 one whose correct functions also draw from torch's random generator
+(full marks), and exercise 6 arrives as a zip downloaded from an LMS.
 """
 
 import csv
@@ -74,6 +75,14 @@ def build_class(course):
         }
         if assignment == "03-conv-transpose2d":
             students["torchcall"] = (answered(c, assignment, notebook, {"conv-transpose2d": TORCH_CONV}), 0)
+        if assignment == "04-designing-layers":
+            # Correct layers from code that also draws from torch's random generator: the tests'
+            # own random layers (torch.manual_seed, then nn.Conv2d) must not change, full marks.
+            drawing = {cell: source.replace("    return nn.ConvTranspose2d(", "    torch.randn(7)\n    return nn.ConvTranspose2d(")
+                       for cell, source in solution_answers(c, assignment, notebook).items()
+                       if cell in ("upsampler", "partner")}
+            assert all("torch.randn(7)" in source for source in drawing.values())
+            students["torch-random"] = (answered(c, assignment, notebook, drawing), c.assignments[assignment].points[notebook])
         for student, (nb, score) in students.items():
             expected[(assignment, student)] = score
             if assignment == "06-checkerboard":  # delivered as an LMS download instead
@@ -152,9 +161,10 @@ def test_the_zip_was_collected_into_the_submitted_folder(graded_class):
 
 def test_the_torch_calling_submission_is_told_why(graded_class):
     row = graded_class["reports"]["03-conv-transpose2d"]["torchcall"]
-    assert any("used torch's convolution" in note for note in row["notes"]), row
+    assert any("imported torch or source_lib, which this assignment does not allow" in note
+               for note in row["notes"]), row
     feedback = Path(graded_class["course"]) / "feedback" / "torchcall" / "03-conv-transpose2d" / "conv_transpose2d.html"
-    assert "aten.convolution" in feedback.read_text(encoding="utf-8")
+    assert "torch is not available while this assignment is graded" in feedback.read_text(encoding="utf-8")
 
 
 def test_visible_test_failures_name_the_configuration_in_the_feedback(graded_class):

@@ -27,7 +27,12 @@ def test_each_graded_part_has_a_solution_visible_tests_and_hidden_tests(path):
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert nbgrader_meta(code[0]).get("locked") and "import torch" in code[0].source, "first code cell: read-only setup"
+    assert nbgrader_meta(code[0]).get("locked") and "import numpy" in code[0].source, "first code cell: read-only setup"
+    # The setup cell also runs in the grading kernel: it imports torch only where the kernel has it.
+    allow_torch = notebook.metadata.get("grading", {}).get("allow_torch")
+    assert isinstance(allow_torch, bool), f"{path.name}: say in metadata.grading.allow_torch whether torch is allowed"
+    assert ("import torch" in code[0].source) == allow_torch, "the setup cell imports torch only where it is allowed"
+    assert "grading" not in code[0].source, "the test helpers are imported by the test cells, not the setup cell"
     solutions = [cell for cell in code if nbgrader_meta(cell).get("solution")]
     test_cells = [cell for cell in code if nbgrader_meta(cell).get("grade")]
     assert solutions and test_cells

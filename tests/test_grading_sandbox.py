@@ -1,15 +1,20 @@
-"""A hostile class: submissions that attack the grader earn nothing they did not earn honestly.
+"""A hostile class: submissions that attack the grader earn exactly what they solved, no more.
 
 One class on exercise 1 is graded twice, in the sandbox: once with honest
-students only, once with the same honest students and a set of hostile ones.
-Every hostile submission answers the first part wrongly (`return 0`), exactly
-like the student "wrong", and then attacks. For each attack:
+students only, once with the same honest students, students whose correct work
+comes in unusual forms, and a set of hostile ones. Exercise 1 has four parts
+(3 + 2 + 3 + 2 points); part 4 calls the student's part-1 function, so a
+submission that fails part 1 fails part 4 too: the student "wrong" (part 1
+returns 0, the rest solved) scores 5.
 
-- it scores no more than "wrong" (exactly as much, where the attack does not
-  take its own kernel down);
-- the run completes;
-- every other student's grade is unchanged, and identical to the run without
-  the hostile submissions;
+- every hostile submission scores exactly what its honest parts earn (the
+  points it would get with the attack replaced by a wrong answer), or 0 where
+  the attack takes its own kernel down before any answer is defined;
+- correct work in an unusual form (cached, defined in an ``if``, a callable
+  object, a ``ValueError`` subclass, large globals, random numbers drawn by
+  the student's code) earns full marks;
+- the run completes; every other student's grade is unchanged, and identical
+  to the run without the hostile submissions;
 - nothing outside the hostile student's own output folder changes: the course
   files, other students' submissions, files the attack tries to plant.
 """
@@ -18,7 +23,6 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -31,13 +35,15 @@ from grading.sandbox import SandboxUnavailable, check_available
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT, NOTEBOOK, FIRST = "01-output-size", "output_size", "transpose-size"
+FULL, WRONG_SCORE = 10, 5
 WRONG = '''
 def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     return 0
 '''
+RIGHT_BODY = "(size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1"
 
-# Each attack runs in the first answer cell, before the wrong answer is defined.
-# {course}, {canary} and {port} are filled in per run.
+# Attacks that run in the first answer cell, before the wrong answer is defined: they can only
+# hurt themselves. {course}, {canary} and {port} are filled in per run.
 ATTACKS = {
     "reads-solutions": '''
 found = []
@@ -114,20 +120,22 @@ os.kill(os.getppid(), signal.SIGKILL)
 os.kill(1, signal.SIGKILL)
 ''',
     "patches-comparisons": '''
-import numpy, numpy.testing, torch, math
+import numpy, numpy.testing, math
 numpy.testing.assert_allclose = lambda *a, **k: None
 numpy.testing.assert_array_equal = lambda *a, **k: None
 numpy.allclose = lambda *a, **k: True
 numpy.array_equal = lambda *a, **k: True
-torch.allclose = lambda *a, **k: True
-torch.equal = lambda *a, **k: True
 math.isclose = lambda *a, **k: True
 ''',
     "patches-test-helpers": '''
-import grading.checks as checks
-for name in dir(checks):
-    if name.startswith(("check", "expect", "torch_")):
-        setattr(checks, name, lambda *a, **k: None)
+try:
+    import grading.checks as checks
+    for name in dir(checks):
+        if name.startswith(("check", "expect", "torch_", "call")):
+            setattr(checks, name, lambda *a, **k: None)
+    print("patched the helpers")
+except ImportError as error:
+    print("no helpers here:", error)
 ''',
     "replaces-builtins": '''
 import builtins
@@ -136,7 +144,6 @@ class Quiet(Exception):
 builtins.AssertionError = Quiet
 builtins.isinstance = lambda *a: True
 builtins.abs = lambda x: 0
-_real_print = print
 ''',
     "empties-test-cells": '''
 get_ipython().input_transformers_post.append(lambda lines: [])
@@ -148,6 +155,190 @@ get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)
 while True:
     pass
 ''',
+    # The test helpers are not in the kernel, but the sanitized notebook (with the hidden tests)
+    # was, in the earlier design: look for it, and for anything else with tests or solutions in it.
+    "reads-hidden-tests": '''
+import os
+found, seen = [], 0
+for top in ["/", os.getcwd(), "/tmp", "{course}"]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if os.path.join(folder, d) not in ("/proc", "/sys", "/usr", "/dev")
+                   and "site-packages" not in folder and "pyenv" not in folder]
+        for name in files:
+            seen += 1
+            try:
+                text = open(os.path.join(folder, name), "rb").read(2_000_000)
+            except OSError:
+                continue
+            markers = [("BEGIN " + word).encode() for word in ("HIDDEN TESTS", "SOLUTION")] + [b"default_rng(" + b"1101)"]
+            if any(marker in text for marker in markers):
+                found.append(os.path.join(folder, name))
+print("files read:", seen > 0, "hidden tests found:", found)
+print("course visible:", os.path.exists("{course}"), "cwd:", os.getcwd(), sorted(os.listdir(".")))
+''',
+}
+
+# Cheats: each replaces one answer cell ({cell: code}) and must score exactly `expected`.
+CHEATS = {
+    # The earlier design computed torch's reference before calling the student's function, so a
+    # function could find it on the call stack. Now no expected value is in the student's process.
+    "reads-the-stack": (FIRST, '''
+import inspect
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    for frame in inspect.stack()[1:]:
+        for name in ("expected", "want", "reference"):
+            value = frame.frame.f_locals.get(name)
+            if isinstance(value, int):
+                return value
+    return 0
+''', WRONG_SCORE),
+    "raises-from-the-stack": ("output-padding", '''
+import inspect
+
+def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0, dilation=1):
+    for frame in inspect.stack()[1:]:
+        for name, value in frame.frame.f_locals.items():
+            if isinstance(value, type) and issubclass(value, Exception):
+                raise value("found on the stack")
+            if name == "expected" and isinstance(value, int):
+                return value
+    return 0
+''', FULL - 3),
+    # Names the tests use, redefined by the student, with the visible answers hard-coded.
+    "shadows-builtins-and-helpers": (FIRST, '''
+range = lambda *args: iter(())
+len = lambda *args: 0
+check = lambda *args, **kwargs: None
+expect_equal = check
+torch_transpose_output_size = lambda *args, **kwargs: 0
+VISIBLE = {(2, 3, 1, 0, 0, 1): 4, (3, 3, 2, 0, 0, 1): 7, (6, 3, 2, 1, 0, 1): 11, (6, 3, 2, 1, 1, 1): 12,
+           (4, 3, 1, 0, 0, 3): 6}
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    return VISIBLE.get((size, kernel_size, stride, padding, output_padding, dilation), 0)
+''', WRONG_SCORE),
+    # Every way to reach torch from inside: all must fail in the kernel graded without torch.
+    "finds-torch-anyway": (FIRST, '''
+import ctypes, glob, importlib.util, os, subprocess, sys, threading
+ways = []
+def attempt(name, function):
+    """A way counts if it yields torch's convolution."""
+    try:
+        if callable(getattr(function(), "conv_transpose2d", None)):
+            ways.append(name)
+        else:
+            print(name, "failed: no convolution reached")
+    except BaseException as error:
+        print(name, "failed:", type(error).__name__, str(error)[:80])
+    sys.modules.pop("torch", None)
+def plain():
+    import torch
+    return torch
+places = sorted({p for p in sys.path if p} | {sys.prefix, os.path.dirname(sys.prefix), "/opt", "/work", "/root"})
+def from_file():
+    for base in places:
+        for init in glob.glob(base + "/**/torch/__init__.py", recursive=True)[:3]:
+            spec = importlib.util.spec_from_file_location("torch", init,
+                                                          submodule_search_locations=[os.path.dirname(init)])
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["torch"] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                continue
+            if hasattr(module, "conv_transpose2d"):
+                return module
+    raise ImportError("no working torch found on disk")
+def shared_library():
+    libraries = [l for base in places for l in glob.glob(base + "/**/libtorch_cpu.so", recursive=True)]
+    if not libraries:
+        raise OSError("no libtorch_cpu.so visible")
+    ctypes.CDLL(libraries[0])
+    return __import__("types").SimpleNamespace(conv_transpose2d=print)  # torch's kernels, loaded: a way in
+def in_a_subprocess():
+    subprocess.run([sys.executable, "-c", "import torch"], check=True, capture_output=True, timeout=60)
+    return __import__("types").SimpleNamespace(conv_transpose2d=print)  # importable there: a way in
+def in_a_thread():
+    found = []
+    def run():
+        try:
+            import torch
+            found.append(torch)
+        except BaseException as error:
+            found.append(error)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if isinstance(found[0], BaseException):
+        raise found[0]
+    return found[0]
+for name, function in [("import", plain), ("file", from_file), ("library", shared_library),
+                       ("subprocess", in_a_subprocess), ("thread", in_a_thread)]:
+    if os.environ.get("ONLY_WAY", name) == name:  # (one process loads torch once: the test tries them apart)
+        attempt(name, function)
+print("torch reached via:", ways)
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    import torch
+    import torch.nn.functional as F
+    out = F.conv_transpose2d(torch.zeros(1, 1, size, 1), torch.zeros(1, 1, kernel_size, 1), stride=(stride, 1),
+                             padding=(padding, 0), output_padding=(output_padding, 0), dilation=(dilation, 1))
+    return out.shape[2]
+''', WRONG_SCORE),
+}
+
+# Correct work in unusual forms: full marks.
+UNUSUAL = {
+    "lru-cached": (FIRST, f'''
+import functools
+
+@functools.lru_cache(maxsize=None)
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    return {RIGHT_BODY}
+'''),
+    "defined-in-if-and-try": (FIRST, f'''
+try:
+    if __name__ == "__main__":
+        def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+            return {RIGHT_BODY}
+except Exception:
+    pass
+'''),
+    "callable-object": (FIRST, f'''
+class SizeFormula:
+    def __call__(self, size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+        return {RIGHT_BODY}
+
+conv_transpose2d_output_size = SizeFormula()
+'''),
+    "valueerror-subclass": ("output-padding", '''
+class UnreachableSize(ValueError):
+    """No output_padding below the stride reaches this size."""
+
+def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0, dilation=1):
+    smallest = (input_size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + 1
+    if output_size < 1 or not 0 <= output_size - smallest < stride:
+        raise UnreachableSize(f"{output_size} cannot be reached")
+    return output_size - smallest
+'''),
+    "large-globals": (FIRST, f'''
+import numpy as np
+LOOKUP = np.zeros((4000, 4000))  # 128 MB the tests never need
+HISTORY = list(range(2_000_000))
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    HISTORY.append(size)
+    return {RIGHT_BODY}
+'''),
+    "draws-random-numbers": (FIRST, f'''
+import random
+import numpy as np
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    np.random.rand(3), random.random()  # a student's own randomness must not change the tests' draws
+    return {RIGHT_BODY}
+'''),
 }
 
 
@@ -221,6 +412,10 @@ def hostile_class(tmp_path_factory):
                 code = attack.format(course=course, canary=canary, port=listener.getsockname()[1]) + WRONG
                 write_submission(str(course), student, ASSIGNMENT,
                                  {f"{NOTEBOOK}.ipynb": answered(c, ASSIGNMENT, NOTEBOOK, {FIRST: code})})
+            for student, (cell, code, *_) in {**CHEATS, **UNUSUAL}.items():
+                code = code.replace("{course}", str(course))
+                write_submission(str(course), student, ASSIGNMENT,
+                                 {f"{NOTEBOOK}.ipynb": answered(c, ASSIGNMENT, NOTEBOOK, {cell: code})})
         courses[name] = course
 
     before = {name: _digest(course) for name, course in courses.items()}
@@ -236,41 +431,82 @@ def hostile_class(tmp_path_factory):
 def test_the_run_completes_with_every_hostile_submission_graded(hostile_class):
     run, grades, report = hostile_class["results"]["with-hostile"]
     assert f"Summary for {ASSIGNMENT}: graded" in run.stdout
-    assert set(ATTACKS) <= set(grades), run.stdout[-3000:]
+    assert set(ATTACKS) | set(CHEATS) | set(UNUSUAL) <= set(grades), run.stdout[-3000:]
 
 
 def test_honest_students_grades_are_unchanged_by_the_hostile_ones(hostile_class):
     _, alone, _ = hostile_class["results"]["honest-only"]
     _, together, _ = hostile_class["results"]["with-hostile"]
     course = Course(str(hostile_class["courses"]["honest-only"]))
-    assert alone["honest"] == course.assignments[ASSIGNMENT].points[NOTEBOOK]
-    assert alone["wrong"] < alone["honest"]
+    assert alone["honest"] == course.assignments[ASSIGNMENT].points[NOTEBOOK] == FULL
+    assert alone["wrong"] == WRONG_SCORE
     assert {s: together[s] for s in ("honest", "wrong")} == {s: alone[s] for s in ("honest", "wrong")}
 
 
+# Attacks that take their own kernel down before any answer is defined score 0: os._exit; a
+# replaced isinstance (ipykernel itself stops answering); an input transformer that empties every
+# later cell (the student's own answers too); one oversized message (the grader's socket drops the
+# kernel's connection). Every other one scores what the rest of its notebook earns: exactly the
+# "wrong" student's 5. (Killing the parent or pid 1 inside the sandbox's PID namespace does nothing.)
+KILLS_ITS_KERNEL = {"os-exit": 0, "replaces-builtins": 0, "empties-test-cells": 0, "sends-one-huge-message": 0}
+
+
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
-def test_an_attack_earns_no_point_it_did_not_earn_honestly(hostile_class, attack):
+def test_an_attack_earns_exactly_what_its_honest_parts_earn(hostile_class, attack):
     _, grades, report = hostile_class["results"]["with-hostile"]
-    wrong = grades["wrong"]
-    row = report[attack]
-    assert grades[attack] <= wrong, row
-    # These also stop the checks of the parts the student did answer (the kernel dies, or the
-    # tests never call the student's functions), so they may earn less than "wrong".
-    stops_its_own_checks = {"os-exit", "kills-parent", "infinite-loop", "prints-1gb", "fork-bomb",
-                            "prints-1gb-at-once", "sends-one-huge-message",
-                            "empties-test-cells", "swallows-errors", "patches-test-helpers",
-                            "replaces-builtins"}
-    if attack not in stops_its_own_checks:
-        assert grades[attack] == wrong, row
+    assert grades[attack] == KILLS_ITS_KERNEL.get(attack, WRONG_SCORE), report[attack]
 
 
-def test_patched_test_helpers_are_caught_outside_the_kernel(hostile_class):
-    """In the kernel every test passes (the helpers do nothing); the replay fails them."""
+@pytest.mark.parametrize("cheat", sorted(CHEATS))
+def test_a_cheat_scores_exactly_the_points_of_what_it_solved(hostile_class, cheat):
+    _, grades, report = hostile_class["results"]["with-hostile"]
+    assert grades[cheat] == CHEATS[cheat][2], report[cheat]
+
+
+@pytest.mark.parametrize("student", sorted(UNUSUAL))
+def test_correct_work_in_an_unusual_form_earns_full_marks(hostile_class, student):
+    _, grades, report = hostile_class["results"]["with-hostile"]
+    assert grades[student] == FULL, report[student]
+
+
+def _outputs(course, student):
+    """Everything a student's graded notebook shows as output (not its source)."""
+    path = Path(course) / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return json.dumps([cell.get("outputs", []) for cell in cells])
+
+
+def test_the_kernel_never_holds_a_test_an_expected_value_or_a_teacher_file(hostile_class):
+    course = hostile_class["courses"]["with-hostile"]
+    looked = _outputs(course, "reads-hidden-tests")
+    assert "files read: True" in looked and "hidden tests found: []" in looked
+    assert "course visible: False" in looked and "cwd: /submission" in looked
+    assert "no helpers here" in _outputs(course, "patches-test-helpers")
+
+
+def test_torch_cannot_be_reached_from_a_kernel_graded_without_it(hostile_class):
+    looked = _outputs(hostile_class["courses"]["with-hostile"], "finds-torch-anyway")
+    assert "torch reached via: []" in looked
+    assert looked.count("failed:") == 5
+    assert "torch is not available while this assignment is graded" in looked
+
+
+def test_the_torch_finding_attack_does_reach_torch_where_it_is_installed(tmp_path):
+    """The attack above is not a straw man: outside the sandbox every way of it works."""
+    import subprocess
+    import sys
+
+    code = CHEATS["finds-torch-anyway"][1].split("def conv_transpose2d_output_size")[0]
+    for way in ("import", "file", "library", "subprocess", "thread"):
+        run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=600, env={**os.environ, "ONLY_WAY": way})
+        assert f"torch reached via: [{way!r}]" in run.stdout, run.stdout + run.stderr
+
+
+def test_test_failures_are_explained_by_the_graders_verdict(hostile_class):
     course = Path(hostile_class["courses"]["with-hostile"])
-    notebook = course / "autograded" / "patches-test-helpers" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
-    assert "CheckedOutsideKernel" in notebook.read_text(encoding="utf-8")
-    _, grades, _ = hostile_class["results"]["with-hostile"]
-    assert grades["patches-test-helpers"] == 0
+    feedback = (course / "feedback" / "wrong" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text(encoding="utf-8")
+    assert "conv_transpose2d_output_size(size=2, kernel_size=3): expected 4 (torch), received 0" in feedback
 
 
 def test_nothing_outside_the_students_own_output_changes(hostile_class):
@@ -285,13 +521,8 @@ def test_nothing_outside_the_students_own_output_changes(hostile_class):
 
 
 def test_the_attacks_were_refused_by_the_sandbox_not_by_luck(hostile_class):
-    course = Path(hostile_class["courses"]["with-hostile"])
-
-    def outputs(student):
-        """Everything the student's cells printed (not their source)."""
-        path = course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return json.dumps([cell.get("outputs", []) for cell in cells])
+    course = hostile_class["courses"]["with-hostile"]
+    outputs = lambda student: _outputs(course, student)  # noqa: E731
 
     assert "stolen: []" in outputs("reads-solutions")
     assert "BEGIN SOLUTION" not in outputs("reads-solutions")
@@ -323,16 +554,24 @@ def test_grading_without_the_sandbox_is_refused_unless_asked_for(monkeypatch):
 def test_the_sandbox_command_hides_the_course_and_drops_privileges(tmp_path):
     from grading import sandbox
 
-    notebook_dir, sockets = tmp_path / "autograded" / "alice" / "a1", tmp_path / "sockets"
-    notebook_dir.mkdir(parents=True)
-    sockets.mkdir()
-    argv = sandbox.bwrap_command(str(notebook_dir), str(sockets), ["python"], packages=[str(ROOT / "grading")],
-                                 uid=65534)
+    submission, sockets, stub = tmp_path / "copy" / "submission", tmp_path / "sockets", tmp_path / "stub"
+    for folder in (submission, sockets, stub):
+        folder.mkdir(parents=True)
+    torch_folder = sandbox.package_folders(["torch"])["torch"]
+    argv = sandbox.bwrap_command(str(submission), str(sockets), ["python"],
+                                 binds=sandbox.kernel_package_binds(str(ROOT / "grading")), uid=65534,
+                                 hidden={torch_folder: str(stub)})
     binds = [(argv[i], argv[i + 1], argv[i + 2]) for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
     writable = [source for kind, source, _ in binds if kind == "--bind"]
     assert writable == [str(sockets)]
-    assert ("--ro-bind", str(notebook_dir), str(notebook_dir)) in binds
-    assert not any(source in (str(ROOT), str(tmp_path), "/", str(ROOT / "solutions")) for _, source, _ in binds)
+    assert ("--ro-bind", str(submission), "/submission") in binds
+    assert ("--ro-bind", str(stub), torch_folder) in binds
+    sources = {source for _, source, _ in binds}
+    assert str(ROOT / "grading" / "kernel") in sources and str(ROOT / "grading") not in sources
+    assert not any(source in (str(ROOT), str(tmp_path), "/", str(ROOT / "solutions")) for source in sources)
     for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"):
         assert flag in argv
     assert argv[argv.index("setpriv") + 1] == "--reuid=65534" and "--bounding-set=-all" in argv
+    short, fd = sandbox._options_through_fd(argv)
+    os.close(fd)
+    assert short[:3] == ["bwrap", "--args", str(fd)] and "--ro-bind" not in short  # /proc/1/cmdline shows no path
