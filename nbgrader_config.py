@@ -50,8 +50,8 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ExecutePreprocessor.timeout = int(os.environ.get("GRADING_CELL_TIMEOUT") or 30)
 c.ExecutePreprocessor.kernel_name = os.environ.get("GRADING_KERNEL", "")
 # Kernels talk over Unix sockets in a private folder per kernel (the sandboxed
-# kernel has no network; see grading/sandbox.py).
-c.ExecutePreprocessor.kernel_manager_class = "grading.sandbox.PrivateSocketKernelManager"
+# kernel has no network; see grading/kernelmanager.py).
+c.ExecutePreprocessor.kernel_manager_class = "grading.kernelmanager.PrivateSocketKernelManager"
 c.GuardedExecute.probe_timeout = 10
 
 # Before running: nbgrader's sanitizing steps, with duplicated cells handled

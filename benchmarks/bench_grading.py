@@ -33,8 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the synthetic class (tests/support/classroom.py)
 
-from grading.classroom import answered, copy_course, released, run_grading, write_submission  # noqa: E402
+from support.classroom import answered, copy_course, released, run_grading, write_submission  # noqa: E402
+
 from grading.course import Course  # noqa: E402
 
 PLAIN_CONFIG = '''

@@ -84,13 +84,12 @@ def main(argv=None):
             return 1
         print(f"exercises/ matches solutions/ ({len(course.assignments)} assignments)")
     elif options.command == "grade":
-        from .grade import grade_assignment
-
         # Import nbgrader, and torch and the test helpers the tests run here with, once:
         # each submission is graded in a forked child that inherits them.
         import nbgrader.apps  # noqa: F401
 
         from . import checks, execute  # noqa: F401
+        from .grade import grade_assignment
 
         try:
             import torch  # noqa: F401

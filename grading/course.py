@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass, field
 
 import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import is_grade
 from traitlets.config.loader import PyFileConfigLoader
 
-from nbgrader.coursedir import CourseDirectory
+from .cells import grade_id, nbgrader_metadata
 
 CONFIG_FILE = "nbgrader_config.py"
 STATE_DIR = ".grading"
@@ -16,14 +18,7 @@ STATE_DIR = ".grading"
 
 def grade_ids(notebook):
     """The nbgrader ids of a notebook's cells, in order."""
-    ids = []
-    for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-        nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
-        if isinstance(grade_id, str):
-            ids.append(grade_id)
-    return ids
+    return [name for name in (grade_id(cell) for cell in notebook.get("cells", [])) if name]
 
 
 @dataclass
@@ -106,9 +101,7 @@ class Course:
                         stem = filename[: -len(".ipynb")]
                         assignment.notebooks[stem] = grade_ids(notebook)
                         assignment.points[stem] = sum(
-                            float(cell.metadata.get("nbgrader", {}).get("points", 0))
-                            for cell in notebook.cells
-                            if cell.metadata.get("nbgrader", {}).get("grade")
+                            float(nbgrader_metadata(cell).get("points", 0)) for cell in notebook.cells if is_grade(cell)
                         )
                 if assignment.notebooks:
                     self._assignments[name] = assignment
@@ -129,11 +122,11 @@ class Course:
         counts = {}
         for assignment in self.assignments.values():
             for notebook, own in assignment.notebooks.items():
-                for grade_id in own:
-                    counts.setdefault(grade_id, set()).add((assignment.name, notebook))
+                for cell_id in own:
+                    counts.setdefault(cell_id, set()).add((assignment.name, notebook))
         tally = {}
-        for grade_id in set(ids):
-            owners = counts.get(grade_id)
+        for cell_id in set(ids):
+            owners = counts.get(cell_id)
             if owners and len(owners) == 1:
                 (owner,) = owners
                 tally[owner] = tally.get(owner, 0) + 1

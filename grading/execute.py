@@ -42,13 +42,14 @@ from jupyter_core.utils import ensure_async
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from traitlets import Integer
-
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
+from traitlets import Integer
 
+from . import outcomes
+from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
 from .kernel.serve import ANSWER_MIME, request_code
-from .remote import KernelCallFailed, GraderNamespace
+from .remote import GraderNamespace, KernelCallFailed
 
 ANSWER_LIMIT_BYTES = 48 * 2**20  # one answer from the kernel (the socket refuses messages over 64 MiB)
 HIDDEN_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")
@@ -63,26 +64,6 @@ def _error_output(ename, evalue, traceback=None):
         evalue=evalue,
         traceback=traceback or [f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
     )
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_test_cell(cell):
-    meta = _nbgrader(cell)
-    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def is_answer_cell(cell):
-    return cell.get("cell_type") == "code" and bool(_nbgrader(cell).get("solution"))
-
-
-def is_setup_cell(cell):
-    """A teacher's read-only code cell that is neither a test nor an answer (imports, helpers)."""
-    meta = _nbgrader(cell)
-    return cell.get("cell_type") == "code" and bool(meta.get("locked")) and not is_test_cell(cell) \
-        and not is_answer_cell(cell)
 
 
 # ---------------------------------------------------------------------------
@@ -170,12 +151,11 @@ class GuardedExecute(Execute):
         source = self._source_notebook(resources)
         policy = assignment_policy(source)
         self.allows_torch = policy.allow_torch
-        teacher = {_nbgrader(c).get("grade_id"): c for c in source.cells
-                   if c.cell_type == "code" and (is_test_cell(c) or is_setup_cell(c))}
+        teacher = {grade_id(c): c for c in source.cells if is_test_cell(c) or is_setup_cell(c)}
         tests = GraderNamespace(self, exercise_names(source))
         for cell in source.cells:
             if is_setup_cell(cell):
-                tests.run_setup(cell.source, f"<setup cell {_nbgrader(cell).get('grade_id')}>")
+                tests.run_setup(cell.source, f"<setup cell {grade_id(cell)}>")
         scratch = tempfile.mkdtemp(prefix="grading-submission-")
         try:
             workdir = self._private_copy(resources, scratch)
@@ -188,18 +168,18 @@ class GuardedExecute(Execute):
                     if cell.cell_type != "code":
                         continue
                     if self._stopped is not None:
-                        cell.outputs = [_error_output("NotRun", self._stopped)]
+                        cell.outputs = [_error_output(outcomes.NOT_RUN, self._stopped)]
                         continue
-                    mine = teacher.get(_nbgrader(cell).get("grade_id"))
+                    mine = teacher.get(grade_id(cell))
                     began = time.monotonic()
                     if mine is not None and is_test_cell(mine):
                         cell.source = mine.source
-                        self._run_test_cell(cell, index, tests, _nbgrader(mine).get("grade_id"))
+                        self._run_test_cell(cell, index, tests, grade_id(mine))
                     else:
                         if mine is not None:
                             cell.source = mine.source
                         self._run_kernel_cell(cell, resources, index)
-                    self.log.info("cell %d (%s) took %.2f s", index, _nbgrader(cell).get("grade_id", "-"),
+                    self.log.info("cell %d (%s) took %.2f s", index, grade_id(cell) or "-",
                                   time.monotonic() - began)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -240,7 +220,7 @@ class GuardedExecute(Execute):
                                 and os.path.getsize(os.path.join(parent, n)) > limit)])
         else:
             os.makedirs(target)
-        for parent, dirs, files in os.walk(scratch):
+        for parent, _, files in os.walk(scratch):
             os.chmod(parent, 0o755)
             for name in files:
                 os.chmod(os.path.join(parent, name), 0o644)
@@ -248,9 +228,7 @@ class GuardedExecute(Execute):
 
     def _kernel_environment(self, policy, scratch):
         """The kernel's environment: which packages it may not import (the sandbox hides them)."""
-        from .sandbox import write_package_stubs
-
-        from .sandbox import KERNEL_NAME
+        from .sandbox import KERNEL_NAME, write_package_stubs
 
         env = dict(os.environ)
         env["GRADING_SANDBOX_HIDE"] = ",".join(policy.hidden_packages)
@@ -269,13 +247,13 @@ class GuardedExecute(Execute):
         except DeadKernelError:
             self.log.error("The kernel died while running cell %d", index)
             cell.outputs = list(cell.get("outputs", [])) + [
-                _error_output("KernelDied", "the kernel stopped while running this cell")]
+                _error_output(outcomes.KERNEL_DIED, "the kernel stopped while running this cell")]
             self._stopped = DEAD
             return
         except CellTimeoutError:  # nbclient gives up waiting for a kernel that ignored the interrupt
             self.log.error("Cell %d timed out and the kernel ignored the interrupt", index)
             cell.outputs = list(cell.get("outputs", [])) + [
-                _error_output("CellTimeoutError", "the cell ran out of time and ignored the interrupt")]
+                _error_output(outcomes.CELL_TIMEOUT, "the cell ran out of time and ignored the interrupt")]
             self._stopped = STUCK
             return
         if self._timed_out(cell) and not self._answers():
@@ -339,7 +317,7 @@ class GuardedExecute(Execute):
             cell = self._run_hidden(request_code(request))
         except DeadKernelError:
             self._stopped = DEAD
-            self._test_notes.append(("KernelDied", "the kernel stopped while running your code for this test"))
+            self._test_notes.append((outcomes.KERNEL_DIED, "the kernel stopped while running your code for this test"))
             raise KernelCallFailed("the kernel stopped while running your code") from None
         except CellTimeoutError:
             self._stopped = STUCK
@@ -370,7 +348,7 @@ class GuardedExecute(Execute):
         return answer
 
     def _note_timeout(self):
-        note = ("CellTimeoutError", f"a call of your code ran out of time ({self.timeout} s per test cell)")
+        note = (outcomes.CELL_TIMEOUT, f"a call of your code ran out of time ({self.timeout} s per test cell)")
         if note not in self._test_notes:
             self._test_notes.append(note)
 

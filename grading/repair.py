@@ -20,17 +20,14 @@ import os
 
 import nbformat
 from nbformat import NotebookNode
-from traitlets import Unicode
-
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from .cells import grade_id
 
 RESTORED_NOTE = "restored from the gradebook: this cell was missing from the submission"
-
-
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 class DropDuplicateIds(NbGraderPreprocessor):
@@ -39,16 +36,16 @@ class DropDuplicateIds(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         seen = set()
         for cell in reversed(nb.cells):
-            grade_id = _grade_id(cell)
-            if grade_id is None:
+            name = grade_id(cell)
+            if name is None:
                 continue
-            if grade_id in seen:
-                self.log.warning("Cell with id '%s' exists multiple times!", grade_id)
+            if name in seen:
+                self.log.warning("Cell with id '%s' exists multiple times!", name)
                 del cell.metadata["nbgrader"]
                 cell.metadata.pop("deletable", None)
                 cell.metadata.pop("editable", None)
             else:
-                seen.add(grade_id)
+                seen.add(name)
         return nb, resources
 
 
@@ -74,7 +71,7 @@ class RestoreMissingCells(NbGraderPreprocessor):
                 if cell.locked
             }
         order = self._teacher_order(assignment_id, notebook_id) or list(source_cells)
-        present = {_grade_id(cell) for cell in nb.cells} - {None}
+        present = {grade_id(cell) for cell in nb.cells} - {None}
         used_ids = {cell.get("id") for cell in nb.cells}
         for position, name in enumerate(order):
             if name in present or name not in locked:
@@ -97,7 +94,7 @@ class RestoreMissingCells(NbGraderPreprocessor):
         except (OSError, ValueError) as error:
             self.log.warning("Could not read %s for the cell order (%s); using the gradebook's", path, error)
             return None
-        return [name for name in (_grade_id(cell) for cell in source.cells) if name]
+        return [name for name in (grade_id(cell) for cell in source.cells) if name]
 
     @staticmethod
     def _insertion_index(nb, earlier_names, present):
@@ -105,7 +102,7 @@ class RestoreMissingCells(NbGraderPreprocessor):
         wanted = set(earlier_names) & present
         index = 0
         for i, cell in enumerate(nb.cells):
-            if _grade_id(cell) in wanted:
+            if grade_id(cell) in wanted:
                 index = i + 1
         return index
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-FORBIDDEN_IMPORT = "is not available while this assignment is graded"  # grading.sandbox.write_package_stubs
+from . import outcomes
+from .cells import grade_id, is_test_cell
+
 
 def notes_from_notebook(path):
     """Which test cells failed in a graded notebook, and the unusual reasons (timeout, dead kernel...)."""
@@ -16,22 +18,22 @@ def notes_from_notebook(path):
     failed, notes, forbidden = [], [], []
     not_run = 0
     for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
-        stderr = any(out.get("output_type") == "stream" and out.get("name") == "stderr" for out in cell.get("outputs", []))
-        grade_id = meta.get("grade_id", cell.get("id", "?"))
+        outputs = cell.get("outputs", []) if isinstance(cell.get("outputs"), list) else []
+        errors = [out for out in outputs if out.get("output_type") == "error"]
+        stderr = any(out.get("output_type") == "stream" and out.get("name") == "stderr" for out in outputs)
+        name = grade_id(cell) or cell.get("id", "?")
         for error in errors:
             ename = error.get("ename")
-            if ename == "CellTimeoutError":
-                notes.append(f"cell {grade_id} timed out")
-            elif ename == "KernelDied":
-                notes.append(f"the kernel died in cell {grade_id}")
-            elif ename == "ForbiddenCall" or FORBIDDEN_IMPORT in str(error.get("evalue", "")):
-                forbidden.append(grade_id)
-            elif ename == "NotRun":
+            if ename == outcomes.CELL_TIMEOUT:
+                notes.append(f"cell {name} timed out")
+            elif ename == outcomes.KERNEL_DIED:
+                notes.append(f"the kernel died in cell {name}")
+            elif ename == outcomes.FORBIDDEN_CALL or outcomes.FORBIDDEN_IMPORT in str(error.get("evalue", "")):
+                forbidden.append(name)
+            elif ename == outcomes.NOT_RUN:
                 not_run += 1
-        if meta.get("grade") and not meta.get("solution") and (errors or stderr):
-            failed.append(grade_id)
+        if is_test_cell(cell) and (errors or stderr):
+            failed.append(name)
     if forbidden:
         notes.append(f"imported torch or source_lib, which this assignment does not allow ({', '.join(forbidden)})")
     if not_run:

@@ -18,12 +18,13 @@ starts the kernel through :func:`launch` instead, which runs it
 Only the launcher runs with the grader's rights; it starts the sandbox and
 waits. nbgrader itself is unchanged: it picks the kernel by
 ``ExecutePreprocessor.kernel_name`` and the transport by the kernel manager
-class :class:`PrivateSocketKernelManager`.
+class :class:`grading.kernelmanager.PrivateSocketKernelManager`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -33,14 +34,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-import dataclasses
 from dataclasses import dataclass
 
-import zmq
-import zmq.asyncio
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Integer, Type, default
+from .outcomes import FORBIDDEN_IMPORT
 
 KERNEL_NAME = "transposed-sandbox"
 
@@ -160,7 +156,7 @@ def write_package_stubs(folder, names):
         os.makedirs(package, exist_ok=True)
         with open(os.path.join(package, "__init__.py"), "w") as handle:
             handle.write(
-                f"raise ModuleNotFoundError({name!r} ' is not available while this assignment is graded: it '\n"
+                f"raise ModuleNotFoundError({name!r} ' {FORBIDDEN_IMPORT}: it '\n"
                 "    'asks for your own numpy code (the tests compare your results with torch outside your '\n"
                 f"    'notebook). Remove the import and compute it with numpy.', name={name!r})\n"
             )
@@ -338,7 +334,7 @@ def launch(connection_file, limits=None):
         sys.stderr.write(
             "sandbox: the kernel must use the 'ipc' transport (the sandbox has no network); run "
             "nbgrader with --ExecutePreprocessor.kernel_manager_class="
-            "grading.sandbox.PrivateSocketKernelManager (make grade does)\n"
+            "grading.kernelmanager.PrivateSocketKernelManager (make grade does)\n"
         )
         return 2
     socket_dir = os.path.dirname(os.path.abspath(info["ip"]))
@@ -390,55 +386,6 @@ def launch(connection_file, limits=None):
     reader.join(timeout=2)
     shutil.rmtree(stubs, ignore_errors=True)
     return code
-
-
-class BoundedMessageClient(AsyncKernelClient):
-    """A kernel client that refuses messages larger than ``max_message_bytes``.
-
-    A kernel that sends one huge message (say, a gigabyte of output) would
-    otherwise make the grader receive, decode and copy it whole. Past the limit
-    ZeroMQ drops the message and closes that connection: the kernel's later
-    output no longer arrives, so its cells run into their timeouts and score
-    nothing, and the grader's memory is spared.
-    """
-
-    max_message_bytes = Integer(
-        64 * 2**20, config=True,
-        help="Largest message the grader accepts from a sandboxed kernel, in bytes.",
-    )
-
-    @default("context")
-    def _context_default(self):
-        self._created_context = True
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
-        return context
-
-
-class PrivateSocketKernelManager(AsyncKernelManager):
-    """A kernel manager that talks to its kernel over Unix sockets in a private folder.
-
-    The sandboxed kernel has no network, so TCP is out; each kernel gets its own
-    folder for the sockets, so no kernel can reach another's (nor can any other
-    local user, as they could a TCP port on localhost).
-    """
-
-    client_class = DottedObjectName("grading.sandbox.BoundedMessageClient", config=True)
-    client_factory = Type(klass=BoundedMessageClient, config=True)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        super().__init__(**kwargs)
-        self._socket_dir = tempfile.mkdtemp(prefix="grading-kernel-")
-        os.chmod(self._socket_dir, 0o711)
-        self.ip = os.path.join(self._socket_dir, "kernel")
-
-    async def _async_cleanup_resources(self, restart=False):
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
-
-    cleanup_resources = _async_cleanup_resources
 
 
 def kernelspec(python=None):

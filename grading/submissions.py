@@ -22,7 +22,9 @@ import warnings
 from dataclasses import dataclass, field
 
 import nbformat
+from nbgrader.utils import is_locked
 
+from .cells import grade_id
 from .course import grade_ids
 
 STAGED = "staged"
@@ -87,9 +89,8 @@ def locked_sources(notebook):
     """{grade id: source} of the read-only cells (tests, setup) of a notebook."""
     sources = {}
     for cell in notebook.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("locked") and meta.get("grade_id"):
-            sources[meta["grade_id"]] = cell.source
+        if grade_id(cell) and is_locked(cell):
+            sources[grade_id(cell)] = cell.source
     return sources
 
 
@@ -98,19 +99,18 @@ def _tampering(notebook, released):
     notes = []
     seen = {}
     for cell in notebook.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-        if grade_id:
-            seen.setdefault(grade_id, []).append(cell.get("source", ""))
-    for grade_id, source in released.items():
-        copies = seen.get(grade_id)
+        name = grade_id(cell)
+        if name:
+            seen.setdefault(name, []).append(cell.get("source", ""))
+    for cell_id, source in released.items():
+        copies = seen.get(cell_id)
         if not copies:
-            notes.append(f"deleted cell {grade_id}: restored from the gradebook")
+            notes.append(f"deleted cell {cell_id}: restored from the gradebook")
         elif copies[-1] != source:
-            notes.append(f"edited cell {grade_id}: the gradebook's copy was run instead")
-    for grade_id, copies in seen.items():
+            notes.append(f"edited cell {cell_id}: the gradebook's copy was run instead")
+    for cell_id, copies in seen.items():
         if len(copies) > 1:
-            notes.append(f"cell {grade_id} appears {len(copies)} times: only the last copy counts")
+            notes.append(f"cell {cell_id} appears {len(copies)} times: only the last copy counts")
     return notes
 
 

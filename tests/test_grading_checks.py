@@ -8,10 +8,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import source_lib as sl
 from grading import checks
 from grading.checks import ForbiddenCall, call, check, expect_array, expect_equal, expect_raises
-
-import source_lib as sl
 
 X = np.arange(18.0).reshape(1, 2, 3, 3) / 7
 W = np.arange(36.0).reshape(2, 2, 3, 3) / 11
@@ -109,7 +108,7 @@ def test_the_guard_is_removed_afterwards():
 
 def test_warnings_and_stderr_of_the_student_do_not_reach_stderr(capsys):
     def noisy(x):
-        warnings.warn("something is deprecated", UserWarning)
+        warnings.warn("something is deprecated", UserWarning, stacklevel=1)
         np.array([1.0]) / np.array([0.0])
         print("debugging output", file=sys.stderr)
         return x

@@ -16,8 +16,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.classroom import (
+    answered,
+    copy_course,
+    once_per_test_run,
+    released,
+    run_grading,
+    solution_answers,
+    write_submission,
+)
 
-from grading.classroom import once_per_test_run, answered, copy_course, released, run_grading, solution_answers, write_submission
 from grading.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +86,8 @@ def build_class(course):
         if assignment == "04-designing-layers":
             # Correct layers from code that also draws from torch's random generator: the tests'
             # own random layers (torch.manual_seed, then nn.Conv2d) must not change, full marks.
-            drawing = {cell: source.replace("    return nn.ConvTranspose2d(", "    torch.randn(7)\n    return nn.ConvTranspose2d(")
+            layer = "    return nn.ConvTranspose2d("
+            drawing = {cell: source.replace(layer, "    torch.randn(7)\n" + layer)
                        for cell, source in solution_answers(c, assignment, notebook).items()
                        if cell in ("upsampler", "partner")}
             assert all("torch.randn(7)" in source for source in drawing.values())

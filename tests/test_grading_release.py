@@ -6,8 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from grading.classroom import copy_course, run_grading
+from support.classroom import copy_course, run_grading
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))

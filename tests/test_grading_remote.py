@@ -18,7 +18,7 @@ from grading import checks
 from grading.execute import assignment_policy, exercise_names
 from grading.kernel import serve
 from grading.kernel.codec import Opaque, Unreadable, decode, encode
-from grading.remote import GradingSetupError, RemoteFunction, GraderNamespace, rebuild_exception
+from grading.remote import GraderNamespace, GradingSetupError, RemoteFunction, rebuild_exception
 
 
 @pytest.mark.parametrize("value", [

@@ -28,8 +28,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.classroom import answered, copy_course, run_grading, write_submission
 
-from grading.classroom import answered, copy_course, run_grading, solution_answers, write_submission
 from grading.course import Course
 from grading.sandbox import SandboxUnavailable, check_available
 

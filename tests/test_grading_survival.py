@@ -16,8 +16,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.classroom import (
+    answered,
+    copy_course,
+    delete_cell,
+    duplicate_cell,
+    once_per_test_run,
+    released,
+    run_grading,
+    write_submission,
+)
 
-from grading.classroom import once_per_test_run, answered, copy_course, delete_cell, duplicate_cell, released, run_grading, write_submission
 from grading.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,11 +14,9 @@ import os
 
 import nbformat
 
+from grading.cells import grade_id, is_answer_cell
+
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def solution_answers(course, assignment, stem):
@@ -27,9 +25,9 @@ def solution_answers(course, assignment, stem):
     notebook = nbformat.read(path, as_version=4)
     answers = {}
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
+        if is_answer_cell(cell):
             lines = [line for line in cell.source.split("\n") if line.strip() not in MARKERS]
-            answers[_grade_id(cell)] = "\n".join(lines)
+            answers[grade_id(cell)] = "\n".join(lines)
     return answers
 
 
@@ -48,27 +46,27 @@ def answered(course, assignment, stem, answers=None):
     sources = solution_answers(course, assignment, stem)
     sources.update(answers or {})
     for cell in notebook.cells:
-        grade_id = _grade_id(cell)
-        if grade_id in sources:
-            cell.source = sources[grade_id]
+        name = grade_id(cell)
+        if name in sources:
+            cell.source = sources[name]
     return notebook
 
 
-def delete_cell(notebook, grade_id):
-    notebook.cells = [cell for cell in notebook.cells if _grade_id(cell) != grade_id]
+def delete_cell(notebook, name):
+    notebook.cells = [cell for cell in notebook.cells if grade_id(cell) != name]
     return notebook
 
 
-def duplicate_cell(notebook, grade_id, same_json_id=False):
-    """Insert a copy of a cell right after it (a new cell id unless ``same_json_id``)."""
+def duplicate_cell(notebook, name, same_json_id=False):
+    """Insert a copy of the cell ``name`` right after it (a new cell id unless ``same_json_id``)."""
     for index, cell in enumerate(notebook.cells):
-        if _grade_id(cell) == grade_id:
+        if grade_id(cell) == name:
             twin = copy.deepcopy(cell)
             if not same_json_id:
                 twin["id"] = (cell.get("id", "cell") + "-copy")[:64]
             notebook.cells.insert(index + 1, twin)
             return notebook
-    raise KeyError(grade_id)
+    raise KeyError(name)
 
 
 def write_submission(root, student, assignment, files):
