@@ -15,7 +15,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: setup system-deps book test test-lib bench clean-book clean
+.PHONY: setup system-deps book test test-lib test-book lint bench clean-book clean
 
 setup: $(STAMP)
 
@@ -38,11 +38,18 @@ STATIC_CHANGED = $(shell find _static -newer _build/html/_static/documentation_o
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(STATIC_CHANGED),--all)
 
-test: setup system-deps book
+test: setup system-deps lint book
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900
 
 test-lib: setup
-	$(BIN)/python -m pytest -n 2 tests/test_against_torch.py tests/test_errors.py tests/test_sizes_and_matrix.py source_lib
+	$(BIN)/python -m pytest -n 2 tests/lib source_lib
+
+test-book: setup book
+	$(BIN)/python -m pytest -n 2 tests/book
+
+# ruff, configured in pyproject.toml; `make test` runs it first
+lint: setup
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python benchmarks/bench_conv_transpose.py

@@ -52,7 +52,7 @@ def report(label, times):
 
 
 def bench_notebook(repeat):
-    from source_lib.widgets import four_steps_explorer, sweep_explorer
+    from source_lib.explorer import four_steps_explorer, sweep_explorer
 
     htmls = {}
     for name, config in (("default", DEFAULT), ("largest", LARGEST)):
@@ -76,6 +76,8 @@ def bench_browser(htmls, repeat):
         return
     from playwright.sync_api import sync_playwright
 
+    from source_lib.explorer import spec_script
+
     script = (ROOT / "_static" / "transposed-explorer.js").read_text(encoding="utf-8")
     style = (ROOT / "_static" / "transposed-explorer.css").read_text(encoding="utf-8")
     with sync_playwright() as playwright:
@@ -83,6 +85,7 @@ def bench_browser(htmls, repeat):
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.route("**/*", lambda route: route.abort())  # no network
         page.set_content(f"<style>{style}</style><div id=widget></div><div id=explorer></div>")
+        page.add_script_tag(content=spec_script())  # what the book build writes to _static/explorer-spec.js
         page.add_script_tag(content=script)
         for name, html in htmls.items():
             times = page.evaluate(

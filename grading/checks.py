@@ -504,8 +504,8 @@ def random_transpose_config(rng, *, max_size=5, max_kernel=4, max_stride=3, max_
         p = tuple(int(rng.integers(0, dd * (kk - 1) + 2)) for kk, dd in zip(k, d))
         op = tuple(int(rng.integers(0, max(ss, dd))) for ss, dd in zip(s, d))
         size = tuple(int(v) for v in rng.integers(1, max_size + 1, size=2))
-        out = [(h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(size, k, s, p, d, op)]
-        if min(out) >= 1:
+        # torch decides which configurations are valid (it refuses an output below one pixel)
+        if all(torch_transpose_output_size(*axis) is not None for axis in zip(size, k, s, p, op, d)):
             break
     n = int(rng.integers(1, 3)) if batch else None
     input_shape = ((n,) if n else ()) + (c_in,) + size

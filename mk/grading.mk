@@ -5,7 +5,7 @@
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
-#   make test-grading                     the grading tests (about 3 minutes on 2 cores)
+#   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
 
 .PHONY: release check-release grade test-grading bench-grading
@@ -25,8 +25,7 @@ grade: setup
 	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox)
 
 test-grading: setup
-	$(BIN)/python -m pytest -q tests/test_grading_checks.py tests/test_grading_remote.py tests/test_grading_release.py \
-	  tests/test_grading_survival.py tests/test_grading_class.py
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/grading
 
 bench-grading: setup
 	$(BIN)/python benchmarks/bench_grading.py --students $(or $(STUDENTS),30)

@@ -12,7 +12,10 @@ The functions mirror ``torch.nn.functional`` names, signatures and results:
   :func:`output_padding_for`;
 - :func:`conv_matrix`: the convolution as a matrix C (the transposed convolution is Cᵀ);
 - :func:`conv_transpose2d_subpixel`: a stride-1 convolution then a pixel shuffle (no inserted zeros);
-- :func:`overlap_counts` and :func:`bilinear_kernel` for checkerboards and FCN.
+- :func:`overlap_counts`, :func:`periodic_share` and :func:`bilinear_kernel` for checkerboards and FCN.
+
+The interactive explorers are in :mod:`source_lib.explorer`; the figures, and
+the tables and numbers the chapters show, in :mod:`source_lib.plotting`.
 """
 
 from .conv import conv2d, conv_transpose2d
@@ -20,9 +23,9 @@ from .direct import conv_transpose2d_direct
 from .explain import explain_refusal
 from .four_steps import conv_transpose2d_four_steps, flip_kernel, insert_zeros, pad_for_transpose
 from .matrix import conv_matrix
-from .subpixel import conv_transpose2d_subpixel, pixel_shuffle, subpixel_conv_weight
 from .sizes import conv2d_output_size, conv_transpose2d_output_size, output_padding_for
-from .upsampling import bilinear_kernel, overlap_counts
+from .subpixel import conv_transpose2d_subpixel, pixel_shuffle, subpixel_conv_weight
+from .upsampling import bilinear_kernel, overlap_counts, periodic_share
 
 __all__ = [
     "conv2d",
@@ -41,6 +44,7 @@ __all__ = [
     "subpixel_conv_weight",
     "explain_refusal",
     "overlap_counts",
+    "periodic_share",
     "bilinear_kernel",
 ]
 

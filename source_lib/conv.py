@@ -9,6 +9,8 @@ or loops over pixels in Python; the only loops run over kernel taps.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -22,17 +24,61 @@ from ._checks import (
     check_positive,
     check_weight,
 )
-from .sizes import conv2d_output_size, conv_transpose2d_output_size
+from .sizes import checked_output_size, conv2d_output_size, transpose_size_per_axis
 
-__all__ = ["conv2d", "conv_transpose2d", "prepare_transpose_args"]
+__all__ = ["conv2d", "conv_transpose2d", "prepare_transpose_args", "TransposeArgs"]
+
+
+class TransposeArgs(NamedTuple):
+    """The validated arguments of a transposed convolution, from :func:`prepare_transpose_args`.
+
+    Attributes
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+        The input, always 4-D, float32 or float64.
+    weight : ndarray, shape (C_in, C_out // groups, kH, kW)
+        Same dtype as ``x``.
+    bias : ndarray, shape (C_out,), or None
+    stride, padding, output_padding, dilation : (int, int)
+        ``(h, w)`` pairs of Python ints.
+    out_size : (int, int)
+        The output's height and width, each at least 1.
+    batched : bool
+        Whether the caller's input was 4-D; if not, the result drops the batch axis again.
+    """
+
+    x: np.ndarray
+    weight: np.ndarray
+    bias: np.ndarray | None
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    output_padding: tuple[int, int]
+    dilation: tuple[int, int]
+    out_size: tuple[int, int]
+    batched: bool
 
 
 def prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation):
     """Validate and normalise the arguments of a transposed convolution.
 
-    Returns ``(x, weight, bias, stride, padding, output_padding, dilation,
-    out_size, batched)`` with ``x`` 4-D and every spatial argument an
-    ``(h, w)`` pair. Raises the errors torch raises, with clearer messages.
+    Each rule is checked exactly once; a broken one raises the exception type
+    torch raises, with a message that names the rule.
+
+    Parameters
+    ----------
+    input, weight, bias, stride, padding, output_padding, groups, dilation
+        As in :func:`conv_transpose2d`.
+
+    Returns
+    -------
+    TransposeArgs
+        ``x`` 4-D, every spatial argument an ``(h, w)`` pair, and the output size.
+
+    Examples
+    --------
+    >>> args = prepare_transpose_args(np.ones((1, 2, 2)), np.ones((1, 1, 3, 3)), None, 2, 1, 0, 1, 1)
+    >>> args.x.shape, args.stride, args.out_size, args.batched
+    ((1, 1, 2, 2), (2, 2), (3, 3), False)
     """
     input, weight, bias = as_float_arrays(input, weight, bias, names=("input", "weight", "bias"))
     x, batched = as_batched(input, "conv_transpose2d")
@@ -47,8 +93,8 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     check_output_padding(op, s, d)
     check_weight(weight, x.shape[1], groups, transposed=True)
     check_bias(bias, weight.shape[1] * groups)
-    out_size = conv_transpose2d_output_size(x.shape[2:], weight.shape[2:], s, p, op, d)
-    return x, weight, bias, s, p, op, d, out_size, batched
+    out_size = checked_output_size(x.shape[2:], weight.shape[2:], s, p, d, op)
+    return TransposeArgs(x, weight, bias, s, p, op, d, out_size, batched)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -104,9 +150,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x, weight, bias, s, p, op, d, out_size, batched = prepare_transpose_args(
-        input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
+    args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    x, weight = args.x, args.weight
+    s, p, op, d = args.stride, args.padding, args.output_padding, args.dilation
     n, c_in, h, w = x.shape
     kh, kw = weight.shape[2:]
     c_in_g, c_out_g = c_in // groups, weight.shape[1]
@@ -118,9 +164,11 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     cols = np.matmul(w_g, x_g).reshape(n, groups * c_out_g, kh, kw, h, w)
 
     # 2. col2im: add each tap's plane into the full (uncropped) output, with
-    #    stride s between pixels and offset a*d for tap a.
-    full_h = (h - 1) * s[0] + d[0] * (kh - 1) + 1 + max(0, op[0] - p[0])
-    full_w = (w - 1) * s[1] + d[1] * (kw - 1) + 1 + max(0, op[1] - p[1])
+    #    stride s between pixels and offset a*d for tap a. Uncropped: the size
+    #    with padding 0, plus the output_padding rows the padding does not crop.
+    full_h, full_w = transpose_size_per_axis((h, w), (kh, kw), s, (0, 0), d, (0, 0))
+    full_h += max(0, op[0] - p[0])
+    full_w += max(0, op[1] - p[1])
     full = np.zeros((n, groups * c_out_g, full_h, full_w), dtype=x.dtype)
     for a in range(kh):
         rows = slice(a * d[0], a * d[0] + (h - 1) * s[0] + 1, s[0])
@@ -129,11 +177,12 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
             full[:, :, rows, columns] += cols[:, :, a, b]
 
     # 3. Crop `padding` from the top/left; the size formula fixes the rest.
-    out = full[:, :, p[0] : p[0] + out_size[0], p[1] : p[1] + out_size[1]]
-    if bias is not None:
-        out = out + bias[None, :, None, None]
+    out_h, out_w = args.out_size
+    out = full[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+    if args.bias is not None:
+        out = out + args.bias[None, :, None, None]
     out = np.ascontiguousarray(out)
-    return out if batched else out[0]
+    return out if args.batched else out[0]
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import prepare_transpose_args
+from .sizes import transpose_size_per_axis
 
 __all__ = ["conv_transpose2d_direct"]
 
@@ -28,17 +29,15 @@ def conv_transpose2d_direct(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x, weight, bias, s, p, op, d, out_size, batched = prepare_transpose_args(
-        input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
+    args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    x, weight = args.x, args.weight
+    s, p, op, d = args.stride, args.padding, args.output_padding, args.dilation
     n, c_in, h, w = x.shape
     c_in_g, c_out_g, kh, kw = weight.shape[0] // groups, weight.shape[1], *weight.shape[2:]
-    # Work on a canvas large enough for every stamp, then cut the output out of it.
-    canvas = np.zeros(
-        (n, groups * c_out_g, (h - 1) * s[0] + d[0] * (kh - 1) + 1 + op[0],
-         (w - 1) * s[1] + d[1] * (kw - 1) + 1 + op[1]),
-        dtype=x.dtype,
-    )
+    # Work on a canvas large enough for every stamp (the output before the
+    # padding crops it), then cut the output out of it.
+    canvas_size = transpose_size_per_axis((h, w), (kh, kw), s, (0, 0), d, op)
+    canvas = np.zeros((n, groups * c_out_g, *canvas_size), dtype=x.dtype)
     for g in range(groups):
         ins = slice(g * c_in_g, (g + 1) * c_in_g)
         outs = slice(g * c_out_g, (g + 1) * c_out_g)
@@ -49,8 +48,9 @@ def conv_transpose2d_direct(
                 top, left = i * s[0], j * s[1]
                 canvas[:, outs, top : top + d[0] * (kh - 1) + 1 : d[0],
                        left : left + d[1] * (kw - 1) + 1 : d[1]] += stamp
-    out = canvas[:, :, p[0] : p[0] + out_size[0], p[1] : p[1] + out_size[1]]
-    if bias is not None:
-        out = out + bias[None, :, None, None]
+    out_h, out_w = args.out_size
+    out = canvas[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+    if args.bias is not None:
+        out = out + args.bias[None, :, None, None]
     out = np.ascontiguousarray(out)
-    return out if batched else out[0]
+    return out if args.batched else out[0]

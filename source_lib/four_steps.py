@@ -168,11 +168,10 @@ def conv_transpose2d_four_steps(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x, weight, bias, s, p, op, d, _, batched = prepare_transpose_args(
-        input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
-    zeros_inserted = insert_zeros(x, s)
-    padded = pad_for_transpose(zeros_inserted, weight.shape[2:], p, op, d)
-    kernel = flip_kernel(weight, groups)
-    out = conv2d(padded, kernel, bias, stride=1, padding=0, dilation=d, groups=groups)
-    return out if batched else out[0]
+    args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    zeros_inserted = insert_zeros(args.x, args.stride)
+    padded = pad_for_transpose(zeros_inserted, args.weight.shape[2:], args.padding, args.output_padding,
+                               args.dilation)
+    kernel = flip_kernel(args.weight, groups)
+    out = conv2d(padded, kernel, args.bias, stride=1, padding=0, dilation=args.dilation, groups=groups)
+    return out if args.batched else out[0]

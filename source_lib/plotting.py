@@ -1,17 +1,44 @@
-"""Drawing helpers: small arrays as labelled grids, and the four steps side by side.
+"""Display helpers: grids and figures drawn with matplotlib, tables and numbers for the chapters.
 
-The book, the widgets and the exercises draw with these so that every picture
-of a grid looks the same. Only matplotlib is needed; nothing here computes a
-convolution (that is the job of the other modules).
+The book, the explorers and the exercises draw with these so that every
+picture of a grid looks the same, and the chapters show their tables and
+numbers with them instead of pasting their own copies:
+
+- figures (matplotlib): :func:`draw_grid`, :func:`plot_four_steps` and
+  :class:`SizePlot` (the sweep explorer's size plot);
+- grid contents: :data:`COLOURS` (one colour per cell role, also used by the
+  notebook explorer's HTML and, through the generated explorer spec, by the
+  browser explorer), :func:`format_number` and :func:`four_steps_arrays`;
+- chapter tables and numbers: :func:`markdown_table` (and its text,
+  :func:`markdown_text`), :func:`show_table` and :func:`number`.
+
+matplotlib and IPython are imported inside the functions that need them, so
+importing this module needs numpy only. Nothing here computes a convolution
+(that is the job of the other modules).
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 
-__all__ = ["draw_grid", "four_steps_arrays", "plot_four_steps", "format_number"]
+__all__ = [
+    "COLOURS",
+    "draw_grid",
+    "four_steps_arrays",
+    "plot_four_steps",
+    "format_number",
+    "SizePlot",
+    "markdown_text",
+    "markdown_table",
+    "show_table",
+    "number",
+]
 
-# Colours: input values, inserted zeros, padding, kernel, output.
+#: One colour per cell role: input values, inserted zeros, padding, kernel, output. The only
+#: declaration: the notebook explorer's stylesheet and, through the generated spec, the
+#: browser explorer use these too.
 COLOURS = {
     "value": "#cfe3f7",
     "inserted": "#fbe3b6",
@@ -139,3 +166,167 @@ def plot_four_steps(x, kernel, stride=1, padding=0, output_padding=0, dilation=1
     draw_grid(axes[4], steps["output"], "4. convolve, stride 1", colour="output", numbers=numbers)
     fig.tight_layout()
     return fig
+
+
+class SizePlot:
+    """A persistent matplotlib figure of output size against a parameter, redrawn in place.
+
+    The sweep explorer keeps one and asks it for a new PNG at every update,
+    so no figure is created or closed while the reader moves a slider.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        Not attached to pyplot (nothing is shown by itself).
+    ax : matplotlib.axes.Axes
+    """
+
+    def __init__(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(4.2, 2.8))
+        FigureCanvasAgg(self.figure)
+        self.ax = self.figure.add_subplot()
+        (self.line,) = self.ax.plot([], [], "o-", color="#1f5f99")
+        (self.refused,) = self.ax.plot([], [], "x", color="#a40000", markersize=8,
+                                       label="torch refuses")
+        self.labels = []
+        self.ax.set_ylabel("output size")
+        self.ax.grid(alpha=0.3)
+        self.figure.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.18)
+
+    def png(self, values, sizes, xlabel):
+        """Draw the sizes and return the figure as PNG bytes.
+
+        Parameters
+        ----------
+        values : list of int
+            The parameter's values (the x axis), at least one.
+        sizes : list of int or None
+            The output size for each value; ``None`` where torch refuses it
+            (drawn as a red cross on the x axis).
+        xlabel : str
+            The parameter's name, under the x axis.
+
+        Returns
+        -------
+        bytes
+        """
+        kept = [(v, n) for v, n in zip(values, sizes) if n is not None]
+        refused = [v for v, n in zip(values, sizes) if n is None]
+        self.line.set_data([v for v, _ in kept], [n for _, n in kept])
+        self.refused.set_data(refused, [0] * len(refused))
+        for label in self.labels:
+            label.remove()
+        self.labels = [self.ax.annotate(str(n), (v, n), textcoords="offset points", xytext=(0, 5),
+                                        ha="center", fontsize=8) for v, n in kept]
+        legend = self.ax.get_legend()
+        if refused and legend is None:
+            self.ax.legend(loc="upper left", fontsize=8, frameon=False)
+        elif not refused and legend is not None:
+            legend.remove()
+        self.ax.set_xticks(values)
+        self.ax.set_xlim(min(values) - 0.5, max(values) + 0.5)
+        self.ax.set_ylim(-0.8, 1.18 * max([n for _, n in kept] or [1]) + 1)
+        self.ax.set_xlabel(xlabel)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=80)
+        return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- chapter tables and numbers
+
+
+def markdown_text(header, rows):
+    """The text of a GitHub-style Markdown table.
+
+    Parameters
+    ----------
+    header : list of str
+        The column titles (Markdown, e.g. ``"$k$"`` or ``"`output_padding`"``).
+    rows : iterable of sequences
+        One sequence per row; each cell is written with ``str``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(markdown_text(["k", "size"], [(3, 5), (4, 6)]))
+    | k | size |
+    |---|---|
+    | 3 | 5 |
+    | 4 | 6 |
+    """
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown_table(header, rows):
+    """A Markdown table that the book and JupyterLab render as a table.
+
+    Make it the last expression of a cell to show it (or pass it to
+    ``IPython.display.display``); :func:`show_table` shows it at once.
+
+    Parameters
+    ----------
+    header : list of str
+        The column titles (Markdown).
+    rows : iterable of sequences
+        One sequence per row; each cell is written with ``str``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Examples
+    --------
+    >>> markdown_table(["s", "output"], [(2, 12)]).data
+    '| s | output |\\n|---|---|\\n| 2 | 12 |'
+    """
+    from IPython.display import Markdown
+
+    return Markdown(markdown_text(header, rows))
+
+
+def show_table(header, rows):
+    """Display a Markdown table now (see :func:`markdown_table` for the arguments).
+
+    For tables in the middle of a cell, or when the cell's last line is
+    something else; the table is displayed, nothing is returned.
+    """
+    from IPython.display import display
+
+    display(markdown_table(header, rows))
+
+
+def number(value, digits=3, significant=False):
+    """A measured number for a table or a caption: short, and never a misleading ``0.000``.
+
+    Parameters
+    ----------
+    value : float
+    digits : int, default 3
+        Decimals, or significant digits if ``significant``.
+    significant : bool, default False
+        Count significant digits (``0.0123``) instead of decimals (``0.012``).
+
+    Returns
+    -------
+    str
+        ``"0"`` for exactly zero; scientific notation with one decimal for
+        magnitudes below 0.001; otherwise ``digits`` decimals or significant digits.
+
+    Examples
+    --------
+    >>> number(0.01234), number(0.01234, significant=True), number(2e-05), number(0.0)
+    ('0.012', '0.0123', '2.0e-05', '0')
+    """
+    if value == 0:
+        return "0"
+    if abs(value) < 1e-3:
+        return f"{value:.1e}"
+    return f"{value:.{digits}{'g' if significant else 'f'}}"

@@ -44,7 +44,31 @@ def _unpair(result, like):
 
 
 def transpose_size_per_axis(size2, k, s, p, d, op):
-    """The bare size formula per axis, on ``(h, w)`` pairs, without any check (may be below 1)."""
+    """The bare output-size formula of a transposed convolution, per axis, without any check.
+
+    The one place in the library that writes the formula; every other size
+    (the checked :func:`conv_transpose2d_output_size`, the explorers' sizes and
+    formula lines, the uncropped canvases of :mod:`source_lib.conv` and
+    :mod:`source_lib.direct`) comes from here.
+
+    Parameters
+    ----------
+    size2, k, s, p, d, op : sequence of int
+        Input size, kernel size, stride, padding, dilation and output_padding,
+        one entry per axis (usually ``(h, w)`` pairs; one-entry tuples give one axis).
+
+    Returns
+    -------
+    tuple of int
+        The output size per axis; it may be below 1 (nothing is checked).
+
+    Examples
+    --------
+    >>> transpose_size_per_axis((2, 6), (3, 3), (2, 2), (1, 1), (1, 1), (0, 1))
+    (3, 12)
+    >>> transpose_size_per_axis((1,), (2,), (1,), (2,), (1,), (0,))
+    (-2,)
+    """
     return tuple(
         (h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(size2, k, s, p, d, op)
     )
@@ -137,14 +161,57 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
     """
     size2, k, s, p, d, op = _pairs(size, kernel_size, stride, padding, dilation, output_padding)
     check_output_padding(op, s, d)
+    out = _at_least_one_pixel(size2, k, s, p, d, op, shown=(size, kernel_size, stride, padding))
+    return _unpair(out, size)
+
+
+def checked_output_size(size2, k, s, p, d, op):
+    """Output size ``(h, w)`` of a transposed convolution whose other arguments are already validated.
+
+    For :func:`~source_lib.conv.prepare_transpose_args`, which has validated the
+    stride, padding, output_padding, dilation and kernel size (as
+    :func:`conv_transpose2d_output_size` would); what is left to check is the
+    input and the output size, so no rule is checked twice.
+
+    Parameters
+    ----------
+    size2, k, s, p, d, op : (int, int)
+        Input size, kernel size, stride, padding, dilation and output_padding.
+
+    Returns
+    -------
+    (int, int)
+
+    Raises
+    ------
+    ValueError
+        If the input or the output would be smaller than 1 pixel (the same
+        messages as :func:`conv_transpose2d_output_size` given these pairs).
+
+    Examples
+    --------
+    >>> checked_output_size((6, 6), (3, 3), (2, 2), (1, 1), (1, 1), (1, 1))
+    (12, 12)
+    """
+    check_positive(size2, "size")
+    return _at_least_one_pixel(size2, k, s, p, d, op, shown=(size2, k, s, p))
+
+
+def _at_least_one_pixel(size2, k, s, p, d, op, shown):
+    """The output size per axis; refuses one below 1 pixel.
+
+    ``shown`` holds the size, kernel_size, stride and padding as the caller
+    wrote them, for the message.
+    """
     out = transpose_size_per_axis(size2, k, s, p, d, op)
     if min(out) < 1:
+        size, kernel_size, stride, padding = shown
         raise ValueError(
             f"conv_transpose2d output size would be {_unpair(out, size)} for input size {size}, "
             f"kernel_size={kernel_size}, stride={stride}, padding={padding}: padding crops away "
             f"the whole output; use padding <= {_max_padding(size2, k, s, d, op)}"
         )
-    return _unpair(out, size)
+    return out
 
 
 def _max_padding(size2, k, s, d, op):

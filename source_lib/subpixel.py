@@ -179,10 +179,9 @@ def conv_transpose2d_subpixel(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x, weight, bias, s, p, op, d, out_size, batched = prepare_transpose_args(
-        input, weight, bias, stride, padding, output_padding, groups, dilation
-    )
-    conv_weight, pad_before = subpixel_conv_weight(weight, s, p, d, groups)
+    args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    x, s, out_size = args.x, args.stride, args.out_size
+    conv_weight, pad_before = subpixel_conv_weight(args.weight, s, args.padding, args.dilation, groups)
     kernel = conv_weight.shape[2:]
     # Enough rows of each phase to cover the output, then the input window they read.
     phase_rows = tuple(-(-size // ss) for size, ss in zip(out_size, s))
@@ -193,8 +192,8 @@ def conv_transpose2d_subpixel(
                         (max(0, pad_before[1]), max(0, after[1]))))
     top, left = max(0, -pad_before[0]), max(0, -pad_before[1])
     window = padded[:, :, top : top + needed[0], left : left + needed[1]]
-    phase_bias = None if bias is None else np.repeat(bias, s[0] * s[1])
+    phase_bias = None if args.bias is None else np.repeat(args.bias, s[0] * s[1])
     phases = conv2d(window, conv_weight, phase_bias, stride=1, groups=groups)
     out = pixel_shuffle(phases, s)[:, :, : out_size[0], : out_size[1]]
     out = np.ascontiguousarray(out)
-    return out if batched else out[0]
+    return out if args.batched else out[0]

@@ -1,4 +1,4 @@
-"""Tools for the later chapters: overlap counts (checkerboards) and bilinear kernels (FCN)."""
+"""Tools for the later chapters: overlap counts and the periodic share (checkerboards), bilinear kernels (FCN)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from .conv import conv_transpose2d
 
-__all__ = ["overlap_counts", "bilinear_kernel"]
+__all__ = ["overlap_counts", "periodic_share", "bilinear_kernel"]
 
 
 def overlap_counts(input_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
@@ -54,6 +54,41 @@ def overlap_counts(input_size, kernel_size, stride=1, padding=0, output_padding=
                               output_padding=output_padding, dilation=dilation)[0, 0]
     counts = np.rint(counts).astype(np.int64)
     return counts[0] if one_d else counts
+
+
+def periodic_share(y, s=2):
+    """Share of the variance of an image carried by the pattern of period ``s`` (a checkerboard).
+
+    Split the pixels into the ``s*s`` phases (row and column modulo ``s``), take
+    the mean of each phase, and divide the variance of these phase means by
+    the variance of the whole image. It is the share of the image's energy
+    (outside the mean) at the frequencies of the stride, where a checkerboard
+    puts its peaks in the Fourier spectrum. Rows and columns beyond the last
+    whole period are left out.
+
+    Parameters
+    ----------
+    y : array_like, shape (H, W)
+        Not constant (its variance is the denominator).
+    s : int, default 2
+        The period, usually the stride of the layer that made ``y``.
+
+    Returns
+    -------
+    float
+        From 0 (no pattern of period ``s``) to 1 (nothing else).
+
+    Examples
+    --------
+    >>> periodic_share(np.tile([[1.0, 0.0], [0.0, 1.0]], (4, 4)))
+    1.0
+    >>> round(periodic_share(np.arange(64.0).reshape(8, 8)), 4)
+    0.0476
+    """
+    y = np.asarray(y)
+    y = y[: y.shape[0] - y.shape[0] % s, : y.shape[1] - y.shape[1] % s]
+    phase_means = np.array([[y[i::s, j::s].mean() for j in range(s)] for i in range(s)])
+    return float(np.mean((phase_means - y.mean()) ** 2) / y.var())
 
 
 def bilinear_kernel(kernel_size, channels=None):

@@ -154,3 +154,22 @@ def test_integer_input_is_computed_in_float64():
     expected = F.conv_transpose2d(torch.from_numpy(x).double(), torch.from_numpy(w).double(), stride=2)
     assert out.dtype == np.float64
     np.testing.assert_array_equal(out, expected.numpy())
+
+
+@pytest.mark.parametrize("function", ENTRY_POINTS + [sl.conv_transpose2d_subpixel])
+def test_output_padding_is_validated_once_per_call(function, monkeypatch):
+    import source_lib._checks as checks
+    import source_lib.conv as conv
+    import source_lib.sizes as sizes
+
+    calls = []
+
+    def counted(*args):
+        calls.append(args)
+        return checks.check_output_padding(*args)
+
+    monkeypatch.setattr(conv, "check_output_padding", counted)
+    monkeypatch.setattr(sizes, "check_output_padding", counted)
+    x, w = x_w()
+    function(x, w, stride=2, output_padding=1)
+    assert len(calls) == 1

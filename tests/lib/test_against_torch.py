@@ -6,9 +6,9 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from support.strategies import layer_kwargs, make_arrays, pairs, transpose_configs
 
 import source_lib as sl
-from strategies import layer_kwargs, make_arrays, pairs, transpose_configs
 
 TRANSPOSED = {
     "fast path": sl.conv_transpose2d,

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from support.classroom import copy_course, run_grading
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))
 
 

@@ -33,7 +33,7 @@ from support.classroom import answered, copy_course, run_grading, write_submissi
 from grading.course import Course
 from grading.sandbox import SandboxUnavailable, check_available
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK, FIRST = "01-output-size", "output_size", "transpose-size"
 FULL, WRONG_SCORE = 10, 5
 WRONG = '''

@@ -29,7 +29,7 @@ from support.classroom import (
 
 from grading.course import Course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-output-size"
 NOTEBOOK = "output_size"
 CELL_TIMEOUT = 10  # seconds; ex. 1's cells take milliseconds, the setup cell imports torch

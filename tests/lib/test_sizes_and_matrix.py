@@ -6,9 +6,9 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from support.strategies import as_tuple, layer_kwargs, make_arrays, transpose_configs
 
 import source_lib as sl
-from strategies import as_tuple, layer_kwargs, make_arrays, transpose_configs
 
 
 @given(cfg=transpose_configs(max_size=9))

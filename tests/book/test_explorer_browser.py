@@ -1,5 +1,9 @@
 """The in-browser explorer (_static/transposed-explorer.js) in headless Chromium, against torch.
 
+The explorer's controls, defaults and colours come from the spec the book
+build generates (``source_lib.explorer.spec_script``); the test page loads it
+from a file written here, as the book loads ``_static/explorer-spec.js``.
+
 The page gets no network: every request that is not local is aborted and
 recorded, and a test fails if the explorer page tried one. Torch's outputs for
 a grid of configurations are computed here and compared with what the
@@ -19,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support.explorer_cases import EDGE_CASES, LARGEST
 
-from explorer_cases import EDGE_CASES, LARGEST
 from source_lib.explain import explain_refusal
-from source_lib.widgets import (
+from source_lib.explorer import (
     CONTROLS,
     DEFAULTS,
     PANELS,
@@ -30,9 +34,11 @@ from source_lib.widgets import (
     default_kernel,
     explorer_state,
     panel_titles,
+    spec_script,
 )
+from source_lib.plotting import COLOURS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
 STYLE = ROOT / "_static" / "transposed-explorer.css"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -113,12 +119,15 @@ class Page:
 
 
 def explorer_page(tmp_path, browser, width=1200, attributes=""):
-    """A minimal page that loads the explorer's script and stylesheet directly."""
+    """A minimal page that loads the generated spec, then the explorer's script and stylesheet."""
+    spec = tmp_path / "explorer-spec.js"
+    spec.write_text(spec_script(), encoding="ascii")
     html = tmp_path / "explorer.html"
     html.write_text(
         "<!doctype html><html><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{SCRIPT.as_uri()}'></script>"
+        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{spec.as_uri()}'></script>"
+        f"<script src='{SCRIPT.as_uri()}'></script>"
         f"</head><body><div id='explorer' data-transposed-explorer {attributes}></div></body></html>",
         encoding="utf-8",
     )
@@ -226,6 +235,39 @@ def test_drawn_panels_match_torch_after_setting_the_controls(page, config):
     assert captions == [f"{title} ({python[key].shape[0]}×{python[key].shape[1]})"
                         for title, key in zip(panel_titles(python["config"]), PANELS)]
     assert page.text_content("#explorer .tce-call") == python["call"]
+
+
+def test_cells_and_legend_take_their_colours_from_the_python_spec(page):
+    shown = page.evaluate("""() => {
+        const colour = node => getComputedStyle(node).backgroundColor;
+        const cells = {};
+        for (const cell of document.querySelectorAll('#explorer td')) {
+            cells[cell.className.slice(4)] = colour(cell);
+        }
+        const legend = Array.from(document.querySelectorAll('#explorer .tce-legend span'),
+                                  span => [span.className.slice(4), colour(span), span.textContent]);
+        return {cells, legend};
+    }""")
+
+    def rgb(hex_colour):
+        r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        return f"rgb({r}, {g}, {b})"
+
+    assert shown["cells"] == {role: rgb(colour) for role, colour in COLOURS.items()}
+    assert [role for role, _, _ in shown["legend"]] == list(COLOURS)
+    assert all(background == rgb(COLOURS[role]) for role, background, _ in shown["legend"])
+
+
+def test_without_the_spec_the_script_says_what_is_missing(browser, tmp_path):
+    html = tmp_path / "no-spec.html"
+    html.write_text(f"<!doctype html><html><head><script src='{SCRIPT.as_uri()}'></script></head>"
+                    "<body><div data-transposed-explorer></div></body></html>", encoding="utf-8")
+    page = Page(browser)
+    try:
+        page.page.goto(html.as_uri())
+        assert len(page.errors) == 1 and "load explorer-spec.js" in page.errors[0], page.errors
+    finally:
+        page.close()
 
 
 def test_a_refused_combination_shows_the_sentence_and_no_grids(page):

@@ -28,7 +28,7 @@ from support.classroom import (
 
 from grading.course import Course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def bug(course, assignment, notebook, cell, old, new):

@@ -17,9 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
-
-from book_paths import book_html_dir
+from support.book_paths import book_html_dir
 
 # Tags whose URL attribute the browser loads while showing the page.
 LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),

@@ -1,5 +1,6 @@
 """The notebook explorers: their computed states against torch, and the real widgets driven headless."""
 
+import json
 import re
 from pathlib import Path
 
@@ -8,25 +9,36 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.explorer_cases import EDGE_CASES
 
-from explorer_cases import EDGE_CASES
 from source_lib.explain import explain_refusal
-from source_lib.plotting import COLOURS
-from source_lib.widgets import (
+from source_lib.explorer import (
     CONTROLS,
     DEFAULTS,
+    PANELS,
     SWEEP_PARAMETERS,
+    VALUE_LABELS,
+    VALUES,
     default_input,
     default_kernel,
     explorer_state,
     four_steps_explorer,
-    read_grid_html,
+    spec,
+    spec_script,
     sweep_explorer,
     sweep_state,
 )
+from source_lib.plotting import COLOURS
 
 F = torch.nn.functional
 
+
+def read_grid_html(text, name):
+    """The numbers of the grid ``data-panel=name`` in HTML made by ``steps_html``."""
+    start = text.index(f'data-panel="{name}"')
+    body = text[start: text.index("</table>", start)]
+    rows = [row.split("</tr>")[0] for row in body.split("<tr>")[1:]]
+    return np.array([[float(cell.split(">", 1)[1]) for cell in row.split("</td>")[:-1]] for row in rows])
 
 
 def torch_output(config):
@@ -273,7 +285,31 @@ def test_sweep_refuses_unknown_parameters():
 
 
 
-def test_the_book_stylesheet_colours_cells_like_the_notebook_and_the_figures():
-    css = (Path(__file__).resolve().parents[1] / "_static" / "transposed-explorer.css").read_text()
-    found = dict(re.findall(r"\.tce-(\w+) \{ background: (#[0-9a-f]{6}); \}", css))
-    assert found == COLOURS
+# ------------------------------------------------------------ the spec the browser explorer reads
+
+
+def test_the_spec_for_the_browser_holds_the_python_declarations():
+    data = spec()
+    assert data["controls"] == [list(control) for control in CONTROLS]
+    assert data["defaults"] == DEFAULTS
+    assert data["values"] == [[mode, VALUE_LABELS[mode]] for mode in VALUES]
+    assert data["panels"] == list(PANELS)
+    assert data["colours"] == COLOURS
+    assert [role for role, _ in data["legend"]] == list(COLOURS)
+    prefix = "window.TRANSPOSED_EXPLORER_SPEC = "
+    line = spec_script().splitlines()[-1]
+    assert line.startswith(prefix) and line.endswith(";")
+    assert json.loads(line[len(prefix):-1]) == data
+    assert spec_script().isascii()
+
+
+def test_no_explorer_declaration_is_written_again_in_the_browser_files():
+    root = Path(__file__).resolve().parents[2] / "_static"
+    script = (root / "transposed-explorer.js").read_text(encoding="utf-8")
+    style = (root / "transposed-explorer.css").read_text(encoding="utf-8")
+    for colour in COLOURS.values():
+        assert colour not in script and colour not in style, colour
+    for name, label, _, _ in CONTROLS:
+        assert label == name or label not in script, label
+    for label in VALUE_LABELS.values():
+        assert f'"{label}"' not in script, label

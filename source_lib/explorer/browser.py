@@ -1,0 +1,77 @@
+"""What the HTML book's explorer reads from Python: the explorer spec, as data and as a script.
+
+The browser explorer (``_static/transposed-explorer.js``) declares no controls,
+defaults, value modes, panels, legend, cell-size limits or colours of its own:
+it reads them from ``window.TRANSPOSED_EXPLORER_SPEC``. The book build writes
+that object into ``_static/explorer-spec.js`` with :func:`spec_script`
+(``book/_ext/explorer_spec.py``), and the page loads it before the explorer. A
+script, not a JSON file fetched at run time, because the book also works
+opened from ``file://`` URLs, where browsers refuse such requests.
+
+What stays written twice is what the explorer computes: the four steps, the
+formula and call text, the captions and the refusal sentences of
+:mod:`source_lib.explain`; ``tests/book/test_explorer_browser.py`` checks those
+against Python and torch.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..plotting import COLOURS
+from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from .state import CONTROLS, DEFAULTS, PANELS, VALUE_LABELS, VALUES
+
+__all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
+
+#: The name of the global the browser explorer reads.
+SPEC_GLOBAL = "TRANSPOSED_EXPLORER_SPEC"
+
+
+def spec():
+    """The explorer's settings and looks, as plain JSON-ready data.
+
+    Returns
+    -------
+    dict
+        ``controls`` (``[name, label, smallest, largest]`` per slider),
+        ``defaults``, ``values`` (``[mode, label]`` per value mode),
+        ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
+        colour) and ``cells`` (the grid sizes above which cells get smaller).
+
+    Examples
+    --------
+    >>> s = spec()
+    >>> s["controls"][0], s["defaults"]["stride"], s["values"][1]
+    (['height', 'input height H', 1, 6], 2, ['ones', 'all ones'])
+    """
+    return {
+        "controls": [list(control) for control in CONTROLS],
+        "defaults": dict(DEFAULTS),
+        "values": [[mode, VALUE_LABELS[mode]] for mode in VALUES],
+        "panels": list(PANELS),
+        "legend": [list(item) for item in LEGEND],
+        "colours": dict(COLOURS),
+        "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
+    }
+
+
+def spec_script():
+    """The JavaScript that defines ``window.TRANSPOSED_EXPLORER_SPEC`` (:func:`spec`).
+
+    Returns
+    -------
+    str
+        ASCII text (non-ASCII characters are escaped), so the file reads the
+        same whatever encoding the browser assumes.
+
+    Examples
+    --------
+    >>> spec_script().splitlines()[-1][:40]
+    'window.TRANSPOSED_EXPLORER_SPEC = {"cont'
+    """
+    return (
+        "// Generated from source_lib.explorer.browser.spec() when the book is built"
+        " (book/_ext/explorer_spec.py); do not edit.\n"
+        f"window.{SPEC_GLOBAL} = {json.dumps(spec(), sort_keys=False)};\n"
+    )

@@ -1,0 +1,367 @@
+"""What the explorers show, computed: settings, defaults, states, formula and call text.
+
+Plain numpy, no display: :func:`explorer_state` is everything the four-steps
+explorer shows for one configuration, :func:`sweep_state` the output sizes and
+overlap patterns over a range of one parameter. The controls, default values,
+value modes and panel names declared here are the only copy: the notebook
+widgets use them directly and the browser explorer reads them from the spec
+the book build writes (:func:`source_lib.explorer.browser.spec`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..explain import explain_refusal
+from ..plotting import four_steps_arrays
+from ..sizes import conv_transpose2d_output_size, transpose_size_per_axis
+from ..upsampling import overlap_counts
+
+__all__ = [
+    "CONTROLS",
+    "DEFAULTS",
+    "VALUES",
+    "VALUE_LABELS",
+    "PANELS",
+    "SWEEP_PARAMETERS",
+    "SWEEP_DEFAULTS",
+    "default_input",
+    "default_kernel",
+    "call_string",
+    "size_formula",
+    "normalise_config",
+    "explorer_state",
+    "panel_titles",
+    "sweep_state",
+]
+
+#: The explorer's sliders: name, label, smallest and largest value.
+CONTROLS = (
+    ("height", "input height H", 1, 6),
+    ("width", "input width W", 1, 6),
+    ("kernel_size", "kernel size k", 1, 5),
+    ("stride", "stride s", 1, 4),
+    ("padding", "padding p", 0, 6),
+    ("output_padding", "output_padding", 0, 3),
+    ("dilation", "dilation d", 1, 3),
+)
+
+#: The configuration the explorers open with (kernel 3, stride 2, padding 1:
+#: a 2x2 input becomes 3x3; with the counting values this is the lecture's running
+#: example). ``values`` picks the input and kernel numbers.
+DEFAULTS = {
+    "height": 2,
+    "width": 2,
+    "kernel_size": 3,
+    "stride": 2,
+    "padding": 1,
+    "output_padding": 0,
+    "dilation": 1,
+    "values": "counting",
+}
+
+#: ``counting``: input and kernel count 1, 2, ... 9 row by row (so the flip shows);
+#: ``ones``: all ones, so the output counts the kernel taps that reach each pixel.
+VALUES = ("counting", "ones")
+
+#: How the explorers' value menus name each of :data:`VALUES`.
+VALUE_LABELS = {"counting": "counting 1…9", "ones": "all ones"}
+
+#: The five panels, in order: the input and the results of steps 1 to 4 (keys of an explorer state).
+PANELS = ("input", "zeros_inserted", "padded", "flipped_kernel", "output")
+
+#: Parameters a sweep can vary: label, smallest and largest value of its slider.
+SWEEP_PARAMETERS = {
+    "size": ("input size", 1, 8),
+    "kernel_size": ("kernel size k", 1, 8),
+    "stride": ("stride s", 1, 6),
+    "padding": ("padding p", 0, 8),
+    "output_padding": ("output_padding", 0, 5),
+    "dilation": ("dilation d", 1, 4),
+}
+
+#: The values a sweep holds fixed, unless given.
+SWEEP_DEFAULTS = {"size": 4, "kernel_size": 3, "stride": 2, "padding": 0, "output_padding": 0, "dilation": 1}
+
+
+def default_input(height, width, values="counting"):
+    """The explorer's input: ``1 + (i*W + j) % 9`` (counting) or all ones.
+
+    Parameters
+    ----------
+    height, width : int
+    values : {"counting", "ones"}
+
+    Returns
+    -------
+    ndarray of float64, shape (height, width)
+
+    Examples
+    --------
+    >>> default_input(2, 3)
+    array([[1., 2., 3.],
+           [4., 5., 6.]])
+    """
+    _check_values(values)
+    if values == "ones":
+        return np.ones((height, width))
+    return 1.0 + np.arange(height * width).reshape(height, width) % 9
+
+
+def default_kernel(kernel_size, values="counting"):
+    """The explorer's kernel: ``1 + (a*k + b) % 9`` (counting) or all ones.
+
+    Parameters
+    ----------
+    kernel_size : int
+    values : {"counting", "ones"}
+
+    Returns
+    -------
+    ndarray of float64, shape (kernel_size, kernel_size)
+
+    Examples
+    --------
+    >>> default_kernel(2)
+    array([[1., 2.],
+           [3., 4.]])
+    """
+    return default_input(kernel_size, kernel_size, values)
+
+
+def _check_values(values):
+    if values not in VALUES:
+        raise ValueError(f"values must be one of {VALUES}, got {values!r}")
+
+
+def call_string(config):
+    """The ``nn.ConvTranspose2d(...)`` call that computes what the explorer shows.
+
+    One input and one output channel; no bias, because the explorer adds none.
+    ``output_padding`` and ``dilation`` appear only when they differ from
+    torch's defaults.
+
+    Parameters
+    ----------
+    config : dict
+        At least ``kernel_size``, ``stride``, ``padding``, ``output_padding`` and ``dilation``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> call_string({"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1, "dilation": 1})
+    'nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1, bias=False)'
+    """
+    parts = [f"kernel_size={config['kernel_size']}", f"stride={config['stride']}",
+             f"padding={config['padding']}"]
+    if config["output_padding"] != 0:
+        parts.append(f"output_padding={config['output_padding']}")
+    if config["dilation"] != 1:
+        parts.append(f"dilation={config['dilation']}")
+    return "nn.ConvTranspose2d(1, 1, " + ", ".join(parts) + ", bias=False)"
+
+
+def size_formula(config, axis):
+    """The output-size formula for one axis with the numbers filled in.
+
+    Parameters
+    ----------
+    config : dict
+        A complete explorer configuration (see :data:`DEFAULTS`).
+    axis : {"height", "width"}
+
+    Returns
+    -------
+    str
+        The formula, the numbers and the result (which may be below 1 for a
+        configuration torch refuses).
+
+    Examples
+    --------
+    >>> size_formula(DEFAULTS, "height")
+    'H_out = (H − 1)·s − 2p + d·(k − 1) + output_padding + 1 = (2 − 1)·2 − 2·1 + 1·(3 − 1) + 0 + 1 = 3'
+    """
+    letter = {"height": "H", "width": "W"}[axis]
+    h = config[axis]
+    k, s, p, op, d = (config[name] for name in
+                      ("kernel_size", "stride", "padding", "output_padding", "dilation"))
+    (out,) = transpose_size_per_axis((h,), (k,), (s,), (p,), (d,), (op,))
+    return (f"{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
+            f"({h} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {out}")
+
+
+def normalise_config(config=None, changes=None):
+    """A complete explorer configuration: the defaults, then ``config``, then ``changes``.
+
+    Parameters
+    ----------
+    config, changes : dict, optional
+        Any of the keys of :data:`DEFAULTS`.
+
+    Returns
+    -------
+    dict
+        Every key of :data:`DEFAULTS`, the sizes as Python ints.
+
+    Raises
+    ------
+    ValueError
+        For an unknown key or an unknown ``values`` mode.
+    TypeError
+        For a size that is not an int.
+
+    Examples
+    --------
+    >>> normalise_config({"stride": 3})["stride"], normalise_config()["kernel_size"]
+    (3, 3)
+    """
+    merged = dict(DEFAULTS)
+    for source in (config or {}), (changes or {}):
+        unknown = sorted(set(source) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(
+                f"unknown explorer setting(s) {unknown}; the settings are {sorted(DEFAULTS)}"
+            )
+        merged.update(source)
+    for name, *_ in CONTROLS:
+        value = merged[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+        merged[name] = int(value)
+    _check_values(merged["values"])
+    return merged
+
+
+def explorer_state(config=None, **changes):
+    """Everything the four-steps explorer shows for one configuration.
+
+    Parameters
+    ----------
+    config : dict, optional
+        Any of the keys of :data:`DEFAULTS`; missing keys take the defaults.
+    **changes
+        More settings, applied after ``config``.
+
+    Returns
+    -------
+    dict
+        ``config`` (complete), ``message`` (``None``, or the sentence of
+        :func:`~source_lib.explain.explain_refusal` when torch refuses the
+        configuration), ``output_size`` (from the formula, even when refused),
+        ``formula`` (one line per axis), ``call`` (the ``nn.ConvTranspose2d``
+        call) and, when accepted, the arrays ``input``, ``kernel``,
+        ``zeros_inserted``, ``padded``, ``flipped_kernel``, ``output`` and the
+        cell roles ``roles_zeros`` and ``roles_padded``.
+
+    Examples
+    --------
+    >>> state = explorer_state(stride=2, padding=1)
+    >>> state["output_size"], state["output"].shape
+    ((3, 3), (3, 3))
+    >>> explorer_state(stride=1, output_padding=1)["message"]
+    'output_padding=1 must be smaller than stride=1 or dilation=1: use output_padding 0'
+    """
+    cfg = normalise_config(config, changes)
+    h, w, k, s, p, op, d = (cfg[name] for name, *_ in CONTROLS)
+    message = explain_refusal((h, w), k, s, p, op, d)
+    state = {
+        "config": cfg,
+        "message": message,
+        "output_size": transpose_size_per_axis((h, w), (k, k), (s, s), (p, p), (d, d), (op, op)),
+        "formula": [size_formula(cfg, "height"), size_formula(cfg, "width")],
+        "call": call_string(cfg),
+    }
+    if message is None:
+        x = default_input(h, w, cfg["values"])
+        kernel = default_kernel(k, cfg["values"])
+        state.update(four_steps_arrays(x, kernel, s, p, op, d))
+        state["kernel"] = kernel
+        # The formula and the computed array must agree; a mismatch is a library bug.
+        assert state["output"].shape == state["output_size"] == conv_transpose2d_output_size((h, w), k, s, p, op, d)
+    return state
+
+
+def panel_titles(config):
+    """The five panel captions, with the step's numbers filled in.
+
+    Parameters
+    ----------
+    config : dict
+        A complete explorer configuration.
+
+    Returns
+    -------
+    tuple of str
+        One caption per panel of :data:`PANELS`.
+
+    Examples
+    --------
+    >>> panel_titles(DEFAULTS)[1:3]
+    ('1. insert s−1 = 1 zero', '2. pad d(k−1)−p = 1')
+    """
+    k, s, p, op, d = (config[name] for name in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
+    extra = f", +{op} bottom/right" if op else ""
+    return (
+        "input",
+        f"1. insert s−1 = {s - 1} zero{'' if s == 2 else 's'}",
+        f"2. pad d(k−1)−p = {d * (k - 1) - p}{extra}",
+        "3. flip the kernel",
+        f"4. convolve, stride 1{'' if d == 1 else f', dilation {d}'}",
+    )
+
+
+def sweep_state(parameter, values, config=None, **changes):
+    """Output size and overlap pattern of a 1-D transposed convolution over one parameter.
+
+    Parameters
+    ----------
+    parameter : str
+        One of :data:`SWEEP_PARAMETERS` (``size``, ``kernel_size``, ``stride``,
+        ``padding``, ``output_padding``, ``dilation``).
+    values : iterable of int
+        The values ``parameter`` takes.
+    config : dict, optional
+        The other parameters (keys of :data:`SWEEP_DEFAULTS`); missing keys
+        take the defaults.
+    **changes
+        More fixed values, applied after ``config``.
+
+    Returns
+    -------
+    dict
+        ``parameter``, ``values``, ``config``; per value: ``sizes`` (the output
+        size, or ``None`` if refused), ``messages`` (``None`` or the refusal
+        sentence) and ``overlaps`` (:func:`~source_lib.overlap_counts`: how
+        many kernel taps reach each output pixel; uneven counts are the
+        checkerboard pattern), or ``None`` if refused.
+
+    Examples
+    --------
+    >>> sweep_state("stride", [1, 2, 3], kernel_size=3, size=3)["sizes"]
+    [5, 7, 9]
+    >>> sweep_state("stride", [2], kernel_size=3, size=3)["overlaps"][0]
+    array([1, 1, 2, 1, 2, 1, 1])
+    """
+    if parameter not in SWEEP_PARAMETERS:
+        raise ValueError(f"parameter must be one of {sorted(SWEEP_PARAMETERS)}, got {parameter!r}")
+    cfg = dict(SWEEP_DEFAULTS)
+    for source in (config or {}), changes:
+        unknown = sorted(set(source) - set(SWEEP_DEFAULTS))
+        if unknown:
+            raise ValueError(f"unknown sweep setting(s) {unknown}; the settings are {sorted(SWEEP_DEFAULTS)}")
+        cfg.update(source)
+    values = [int(v) for v in values]
+    sizes, messages, overlaps = [], [], []
+    for value in values:
+        one = dict(cfg, **{parameter: value})
+        args = (one["size"], one["kernel_size"], one["stride"], one["padding"],
+                one["output_padding"], one["dilation"])
+        message = explain_refusal(*args)
+        messages.append(message)
+        sizes.append(None if message else conv_transpose2d_output_size(*args))
+        overlaps.append(None if message else overlap_counts(*args))
+    return {"parameter": parameter, "values": values, "config": cfg,
+            "sizes": sizes, "messages": messages, "overlaps": overlaps}
