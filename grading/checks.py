@@ -304,10 +304,15 @@ def expect_equal(received, expected, case, *, hint="", source=""):
         raise AssertionError(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}{extra}")
 
 
-def expect_raises(exception, function, *args, own_code=True, hint="", **kwargs):
-    """Fail unless ``function(*args, **kwargs)`` raises ``exception``."""
+def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):
+    """Fail unless ``function(*args, **kwargs)`` raises ``exception``.
+
+    ``refused_by`` names what refuses the configuration in PyTorch (e.g.
+    ``"ConvTranspose2d.forward(output_size=...)"``), for the message.
+    """
     case = describe(function, args, kwargs)
     extra = f"\nHint: {hint}" if hint else ""
+    why = f" ({refused_by} refuses it)" if refused_by else ""
     try:
         result = call(function, *args, own_code=own_code, **kwargs)
     except ForbiddenCall:
@@ -317,13 +322,9 @@ def expect_raises(exception, function, *args, own_code=True, hint="", **kwargs):
         if isinstance(cause, exception):
             return
         raise AssertionError(
-            f"{case}: expected {exception.__name__} (torch refuses this configuration), "
-            f"received {type(cause).__name__}: {cause}{extra}"
+            f"{case}: expected {exception.__name__}{why}, received {type(cause).__name__}: {cause}{extra}"
         ) from cause
-    raise AssertionError(
-        f"{case}: expected {exception.__name__} (torch refuses this configuration), "
-        f"but it returned {_show(result)}{extra}"
-    )
+    raise AssertionError(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}{extra}")
 
 
 def check(function, args, expected, *, kwargs=None, own_code=True, rtol=1e-5, atol=1e-6, hint=""):

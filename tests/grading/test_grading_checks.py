@@ -191,6 +191,12 @@ def test_expect_raises():
         expect_raises(ValueError, accepts, 3)
     with pytest.raises(AssertionError, match="expected ValueError.*received KeyError"):
         expect_raises(ValueError, wrong_error, 3)
+    # the message says which call refuses, only when told: a size no layer reaches is not torch's refusal
+    with pytest.raises(AssertionError, match=r"expected ValueError \(forward\(output_size=...\) refuses it\)"):
+        expect_raises(ValueError, accepts, 3, refused_by="forward(output_size=...)")
+    with pytest.raises(AssertionError) as failure:
+        expect_raises(ValueError, accepts, 3)
+    assert "torch" not in str(failure.value)
 
 
 def test_student_exceptions_are_reported_with_the_call():

@@ -50,13 +50,49 @@ def partial_answers(c):
                                                         "kernel_size=2 * factor - factor % 2", "kernel_size=2 * factor"),
                                 10 - 3),  # only right for even factors
         "05-matrix-view": ("matrix_view", bug(c, "05-matrix-view", "matrix_view", "gradient",
-                                              "return transposed_via_matrix(g, kernel, input_size, stride, padding)",
-                                              "return transposed_via_matrix(g, kernel, input_size, stride, padding).ravel()"),
-                           10 - 3),  # the gradient comes back flat
+                                              "rows = slice(a * dilation, a * dilation +", "rows = slice(a, a +"),
+                           10 - 3),  # the gradient forgets the dilation of the rows
         "06-checkerboard": ("checkerboard", {
             **bug(c, "06-checkerboard", "checkerboard", "uneven", "kernel_size % stride != 0", "stride > 1"),
             **bug(c, "06-checkerboard", "checkerboard", "bilinear-weight", "weight[c, c] = kernel", "weight[c, :] = kernel"),
         }, 10 - 2 - 2),
+    }
+
+
+def mistakes(c):
+    """{(assignment, student): (notebook, answers, expected score)}: one more plausible mistake each.
+
+    Each is a mistake the book warns about, and loses exactly the points of the parts that test
+    that feature (together with the partial submissions above, every exercise has two; exercise 1's
+    are in test_grading_survival.py).
+    """
+    def one(assignment, notebook, cell, old, new, score):
+        return notebook, bug(c, assignment, notebook, cell, old, new), score
+
+    return {
+        # insert_zeros drops the dtype: step 1 fails its dtype check; the float64 four steps still pass
+        ("02-four-steps", "mistake-dtype"): one("02-four-steps", "four_steps", "insert-zeros",
+                                                ", dtype=x.dtype)", ")", 20 - 4),
+        # padding that works backwards (p zeros instead of k - 1 - p): step 2 and the four steps fail
+        ("02-four-steps", "mistake-padding"): one("02-four-steps", "four_steps", "pad",
+                                                  "border = kernel_size - padding - 1", "border = padding", 20 - 4 - 6),
+        # the weight read as conv2d's (C_out, C_in): right only with one channel in and out per group
+        ("03-conv-transpose2d", "mistake-weight-layout"): one(
+            "03-conv-transpose2d", "conv_transpose2d", "conv-transpose2d", '"ncij,co->noij"', '"ncij,oc->noij"',
+            20 - 4 - 4 - 3 - 3),
+        # strides only up to kernel_size - 1: cannot design U-Net's k = s = 2 up-convolution
+        ("04-designing-layers", "mistake-stride-range"): one(
+            "04-designing-layers", "designing_layers", "design", "for stride in range(1, kernel_size + 1):",
+            "for stride in range(1, kernel_size):", 10 - 4),
+        # the partner forgets the groups: its weight no longer fits a grouped conv's
+        ("04-designing-layers", "mistake-groups"): one(
+            "04-designing-layers", "designing_layers", "partner", " groups=conv.groups,", "", 10 - 3),
+        # C instead of C.T: the transposed convolution fails (the gradient part builds no C)
+        ("05-matrix-view", "mistake-no-transpose"): one(
+            "05-matrix-view", "matrix_view", "via-matrix", ".T @ y.ravel()", " @ y.ravel()", 10 - 3),
+        # counts as floats: the overlap part asks for an integer array
+        ("06-checkerboard", "mistake-float-counts"): one(
+            "06-checkerboard", "checkerboard", "overlap", ", dtype=np.int64)", ")", 10 - 3),
     }
 
 
@@ -92,6 +128,9 @@ def build_class(course):
                        if cell in ("upsampler", "partner")}
             assert all("torch.randn(7)" in source for source in drawing.values())
             students["torch-random"] = (answered(c, assignment, notebook, drawing), c.assignments[assignment].points[notebook])
+        for (owner, student), (stem, answers, score) in mistakes(c).items():
+            if owner == assignment:
+                students[student] = (answered(c, assignment, stem, answers), score)
         for student, (nb, score) in students.items():
             expected[(assignment, student)] = score
             if assignment == "06-checkerboard":  # delivered as an LMS download instead
