@@ -52,9 +52,13 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    print(f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}, "
-          f"{os.cpu_count()} cpus, torch threads {torch.get_num_threads()}")
-    print(f"median of {args.repeats} interleaved runs (after 2 warm-up runs each)\n")
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    print(f"python {platform.python_version()}, numpy {np.__version__} ({blas['name']} {blas['version']}), "
+          f"torch {torch.__version__} (oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}), "
+          f"{os.cpu_count()} cpus, torch threads {torch.get_num_threads()}, "
+          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
+    print(f"median of {args.repeats} interleaved runs (after 2 warm-up runs each; each timed run follows an "
+          "untimed one)\n")
     header = f"{'case':38s} {'torch':>10s} {'fast path':>10s} {'ratio':>6s} {'four steps':>11s} {'ratio':>6s}"
     print(header)
     print("-" * len(header))
@@ -77,6 +81,10 @@ def main():
                     run()
             for _ in range(args.repeats):
                 for key, run in runners.items():
+                    # numpy's BLAS and torch keep thread pools that spin for a while after a call:
+                    # an untimed call first wakes this one's threads while the other's go idle, so
+                    # that on a machine with few cores neither is timed against the other's spinning.
+                    run()
                     times[key].append(time_once(run))
         med = {key: statistics.median(values) for key, values in times.items()}
         print(f"{name:38s} {med['torch'] * 1e3:8.2f}ms {med['fast'] * 1e3:8.2f}ms "

@@ -156,29 +156,45 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     n, c_in, h, w = x.shape
     kh, kw = weight.shape[2:]
     c_in_g, c_out_g = c_in // groups, weight.shape[1]
+    c_out = groups * c_out_g
 
-    # 1. One matrix product: for every input pixel, its contribution to every
-    #    (output channel, kernel tap). cols[n, g, (o, a, b), (i, j)].
-    x_g = x.reshape(n, groups, c_in_g, h * w)
-    w_g = weight.reshape(groups, c_in_g, c_out_g * kh * kw).transpose(0, 2, 1)
-    cols = np.matmul(w_g, x_g).reshape(n, groups * c_out_g, kh, kw, h, w)
+    # 1. One matrix product: every input pixel's contribution to every (kernel tap,
+    #    output channel). The batch joins the pixels (channels first), and the taps
+    #    come outermost, so that each tap's plane below is one contiguous block:
+    #    cols[g, a, b, o, (batch, i, j)].
+    x_g = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(groups, c_in_g, n * h * w)
+    w_g = weight.reshape(groups, c_in_g, c_out_g, kh, kw).transpose(0, 3, 4, 2, 1).reshape(
+        groups, kh * kw * c_out_g, c_in_g)
+    cols = np.matmul(w_g, x_g).reshape(groups, kh, kw, c_out_g, n, h, w)
 
-    # 2. col2im: add each tap's plane into the full (uncropped) output, with
-    #    stride s between pixels and offset a*d for tap a. Uncropped: the size
-    #    with padding 0, plus the output_padding rows the padding does not crop.
+    # 2. col2im, phase by phase: tap (a, b) lands at rows a*d + i*s and columns
+    #    b*d + j*s of the full (uncropped) output, that is in the phase
+    #    (a*d mod s, b*d mod s), shifted by (a*d // s, b*d // s) within it. Each
+    #    phase adds its taps' planes in a dense buffer (contiguous additions), then
+    #    goes into its rows and columns of the output with one strided copy.
     full_h, full_w = transpose_size_per_axis((h, w), (kh, kw), s, (0, 0), d, (0, 0))
     full_h += max(0, op[0] - p[0])
     full_w += max(0, op[1] - p[1])
-    full = np.zeros((n, groups * c_out_g, full_h, full_w), dtype=x.dtype)
-    for a in range(kh):
-        rows = slice(a * d[0], a * d[0] + (h - 1) * s[0] + 1, s[0])
-        for b in range(kw):
-            columns = slice(b * d[1], b * d[1] + (w - 1) * s[1] + 1, s[1])
-            full[:, :, rows, columns] += cols[:, :, a, b]
+    full = np.zeros((c_out, n, full_h, full_w), dtype=x.dtype)
+    for r in range(s[0]):
+        taps_a = [a for a in range(kh) if a * d[0] % s[0] == r]
+        for c in range(s[1]):
+            taps_b = [b for b in range(kw) if b * d[1] % s[1] == c]
+            if not taps_a or not taps_b:
+                continue
+            rows, columns = h + max(taps_a) * d[0] // s[0], w + max(taps_b) * d[1] // s[1]
+            phase = np.zeros((c_out, n, rows, columns), dtype=x.dtype)
+            for a in taps_a:
+                qa = a * d[0] // s[0]
+                for b in taps_b:
+                    qb = b * d[1] // s[1]
+                    phase[:, :, qa : qa + h, qb : qb + w] += cols[:, a, b].reshape(c_out, n, h, w)
+            full[:, :, r : r + (rows - 1) * s[0] + 1 : s[0], c : c + (columns - 1) * s[1] + 1 : s[1]] = phase
 
-    # 3. Crop `padding` from the top/left; the size formula fixes the rest.
+    # 3. Crop `padding` from the top/left (the size formula fixes the rest), add the
+    #    bias, and put the batch first again: one copy.
     out_h, out_w = args.out_size
-    out = full[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+    out = full[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w].transpose(1, 0, 2, 3)
     if args.bias is not None:
         out = out + args.bias[None, :, None, None]
     out = np.ascontiguousarray(out)
