@@ -25,49 +25,11 @@ importing this package stays light.
 
 from __future__ import annotations
 
-from .browser import spec, spec_script
-from .html import STYLE, grid_html, overlap_html, steps_html
-from .state import (
-    CONTROLS,
-    DEFAULTS,
-    PANELS,
-    SWEEP_DEFAULTS,
-    SWEEP_PARAMETERS,
-    VALUE_LABELS,
-    VALUES,
-    call_string,
-    default_input,
-    default_kernel,
-    explorer_state,
-    panel_titles,
-    size_formula,
-    sweep_state,
-)
-from .widgets import FourStepsExplorer, SweepExplorer, four_steps_explorer, sweep_explorer
+from . import browser, html, state, widgets
+from .browser import *  # noqa: F403
+from .html import *  # noqa: F403
+from .state import *  # noqa: F403
+from .widgets import *  # noqa: F403
 
-__all__ = [
-    "CONTROLS",
-    "DEFAULTS",
-    "VALUES",
-    "VALUE_LABELS",
-    "PANELS",
-    "SWEEP_PARAMETERS",
-    "SWEEP_DEFAULTS",
-    "default_input",
-    "default_kernel",
-    "call_string",
-    "size_formula",
-    "explorer_state",
-    "panel_titles",
-    "sweep_state",
-    "STYLE",
-    "grid_html",
-    "steps_html",
-    "overlap_html",
-    "four_steps_explorer",
-    "sweep_explorer",
-    "FourStepsExplorer",
-    "SweepExplorer",
-    "spec",
-    "spec_script",
-]
+# each layer says what it offers; the package offers all of it
+__all__ = state.__all__ + html.__all__ + widgets.__all__ + browser.__all__
