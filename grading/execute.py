@@ -261,7 +261,7 @@ class GuardedExecute(Execute):
             self._stopped = STUCK
 
     def _run_hidden(self, code):
-        """Run ``code`` in the kernel without adding it to the notebook; return its outputs."""
+        """Run ``code`` in the kernel without adding it to the notebook; return the executed scratch cell."""
         # nbclient writes the executed cell back at its index: give it a scratch
         # place at the end of the notebook, removed again afterwards.
         cell = nbformat.v4.new_code_cell(code)

@@ -28,7 +28,7 @@ import traceback
 from .codec import decode, encode
 
 ANSWER_MIME = "application/x-grading-answer+json"
-_callable, _isinstance, _type, _len, _str = callable, isinstance, type, len, str
+_callable, _isinstance, _type, _str = callable, isinstance, type, str
 _BaseException, _KeyboardInterrupt, _Exception = BaseException, KeyboardInterrupt, Exception
 _BUILTIN_EXCEPTIONS = frozenset(
     value for value in vars(builtins).values() if _isinstance(value, _type) and issubclass(value, BaseException)

@@ -129,6 +129,17 @@ def default_kernel(kernel_size, values="counting"):
     return default_input(kernel_size, kernel_size, values)
 
 
+def _merged(defaults, kind, *sources):
+    """``defaults`` updated by each of ``sources`` (dicts or None); an unknown key is a ValueError."""
+    merged = dict(defaults)
+    for source in sources:
+        unknown = sorted(set(source or {}) - set(defaults))
+        if unknown:
+            raise ValueError(f"unknown {kind} setting(s) {unknown}; the settings are {sorted(defaults)}")
+        merged.update(source or {})
+    return merged
+
+
 def _check_values(values):
     if values not in VALUES:
         raise ValueError(f"values must be one of {VALUES}, got {values!r}")
@@ -218,14 +229,7 @@ def normalise_config(config=None, changes=None):
     >>> normalise_config({"stride": 3})["stride"], normalise_config()["kernel_size"]
     (3, 3)
     """
-    merged = dict(DEFAULTS)
-    for source in (config or {}), (changes or {}):
-        unknown = sorted(set(source) - set(DEFAULTS))
-        if unknown:
-            raise ValueError(
-                f"unknown explorer setting(s) {unknown}; the settings are {sorted(DEFAULTS)}"
-            )
-        merged.update(source)
+    merged = _merged(DEFAULTS, "explorer", config, changes)
     for name, *_ in CONTROLS:
         value = merged[name]
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -347,12 +351,7 @@ def sweep_state(parameter, values, config=None, **changes):
     """
     if parameter not in SWEEP_PARAMETERS:
         raise ValueError(f"parameter must be one of {sorted(SWEEP_PARAMETERS)}, got {parameter!r}")
-    cfg = dict(SWEEP_DEFAULTS)
-    for source in (config or {}), changes:
-        unknown = sorted(set(source) - set(SWEEP_DEFAULTS))
-        if unknown:
-            raise ValueError(f"unknown sweep setting(s) {unknown}; the settings are {sorted(SWEEP_DEFAULTS)}")
-        cfg.update(source)
+    cfg = _merged(SWEEP_DEFAULTS, "sweep", config, changes)
     values = [int(v) for v in values]
     sizes, messages, overlaps = [], [], []
     for value in values:

@@ -20,7 +20,6 @@ from ..plotting import SizePlot
 from .html import STYLE, overlap_html, steps_html
 from .state import (
     CONTROLS,
-    SWEEP_DEFAULTS,
     SWEEP_PARAMETERS,
     VALUE_LABELS,
     explorer_state,
@@ -179,8 +178,7 @@ class SweepExplorer:
     def __init__(self, parameter="stride", values=None, config=None, **changes):
         import ipywidgets as widgets
 
-        sweep_state(parameter, [], config, **changes)  # refuse unknown names early
-        cfg = {**SWEEP_DEFAULTS, **(config or {}), **changes}
+        cfg = sweep_state(parameter, [], config, **changes)["config"]  # refuses unknown names early
         self.parameter = widgets.Dropdown(
             options=[(label, name) for name, (label, _, _) in SWEEP_PARAMETERS.items()],
             value=parameter, description="sweep")
