@@ -46,6 +46,8 @@ def time_once(function):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed runs per implementation")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="instead of the untimed call, wait this many seconds before each timed one")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: torch's own choice)")
     args = parser.parse_args()
@@ -57,8 +59,8 @@ def main():
           f"torch {torch.__version__} (oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}), "
           f"{os.cpu_count()} cpus, torch threads {torch.get_num_threads()}, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
-    print(f"median of {args.repeats} interleaved runs (after 2 warm-up runs each; each timed run follows an "
-          "untimed one)\n")
+    how = f"{args.pause} s after a pause" if args.pause else "each timed run follows an untimed one"
+    print(f"median of {args.repeats} interleaved runs (after 2 warm-up runs each; {how})\n")
     header = f"{'case':38s} {'torch':>10s} {'fast path':>10s} {'ratio':>6s} {'four steps':>11s} {'ratio':>6s}"
     print(header)
     print("-" * len(header))
@@ -84,7 +86,10 @@ def main():
                     # numpy's BLAS and torch keep thread pools that spin for a while after a call:
                     # an untimed call first wakes this one's threads while the other's go idle, so
                     # that on a machine with few cores neither is timed against the other's spinning.
-                    run()
+                    if args.pause:
+                        time.sleep(args.pause)  # the other way: every pool idle before each timed call
+                    else:
+                        run()
                     times[key].append(time_once(run))
         med = {key: statistics.median(values) for key, values in times.items()}
         print(f"{name:38s} {med['torch'] * 1e3:8.2f}ms {med['fast'] * 1e3:8.2f}ms "
