@@ -80,8 +80,10 @@
 
     var followedLink = false;
     function onClick(event) {
-      // A click on the backdrop lands on the dialog element itself.
-      if (event.target === dialog) {
+      // A click on the backdrop lands on the dialog element itself, outside its box.
+      var box = dialog.getBoundingClientRect();
+      var outside = event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom;
+      if (event.target === dialog && outside) {
         dialog.close();
       } else if (event.target.closest && event.target.closest("a[href]")) {
         followedLink = true;

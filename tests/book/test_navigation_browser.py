@@ -6,8 +6,8 @@ local server, with every request that would leave the machine blocked, and
 uses the buttons in the article header as a reader would:
 
 - 390×844 (a phone): ☰ opens the chapter menu, Escape closes it and gives the
-  focus back to ☰, the close button closes it too, and a chapter link in it
-  leads to that chapter;
+  focus back to ☰, the close button and a click beside the menu close it too,
+  and a chapter link in it leads to that chapter;
 - 900×900 (a tablet): the page-contents button opens the page's sections, and
   a section link scrolls to that section and closes the drawer;
 - 1280×900 (a laptop): ☰ hides the chapter sidebar and shows it again, by
@@ -125,14 +125,20 @@ def wait_for_state(locator, state, what):
 
 
 def wait_for_drawer(page, selector, is_open, what):
-    """Wait until the drawer is open (or closed); fail with ``what`` if it never gets there."""
+    """Wait until the drawer is open (or closed) and its buttons say so (aria-expanded, set when the
+    browser has handled the dialog's events); fail with ``what`` if it never gets there."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    button = MENU_BUTTON if selector == MENU_DRAWER else CONTENTS_BUTTON
     try:
-        page.wait_for_function("([s, o]) => document.querySelector(s).open === o", arg=[selector, is_open],
-                               timeout=5_000)
+        page.wait_for_function(
+            "([s, b, o]) => document.querySelector(s).open === o"
+            " && document.querySelector(b).getAttribute('aria-expanded') === String(o)",
+            arg=[selector, button, is_open], timeout=5_000)
     except PlaywrightTimeout:
-        pytest.fail(what)
+        state = page.evaluate("([s, b]) => [document.querySelector(s).open, document.querySelector(b)"
+                              ".getAttribute('aria-expanded')]", [selector, button])
+        pytest.fail(f"{what} (dialog open, button's aria-expanded: {state})")
 
 
 def focused_is(page, selector):
@@ -165,9 +171,17 @@ def test_chapter_menu_on_a_phone(open_page, base_url):
     drawer.get_by_role("button", name="Close the chapter menu").click()
     wait_for_drawer(page, MENU_DRAWER, False, "the close button did not close the chapter menu")
 
-    # Open again and follow a link to another chapter.
+    # Open again and close with a click beside the drawer (on the dimmed page).
     menu.click()
     wait_for_drawer(page, MENU_DRAWER, True, "☰ did not open the chapter menu a third time")
+    box = drawer.bounding_box()
+    assert box["x"] + box["width"] < 380, f"the drawer covers the whole phone screen: {box}"
+    page.mouse.click(385, 600)
+    wait_for_drawer(page, MENU_DRAWER, False, "a click beside the chapter menu did not close it")
+
+    # Open again and follow a link to another chapter.
+    menu.click()
+    wait_for_drawer(page, MENU_DRAWER, True, "☰ did not open the chapter menu a fourth time")
     target = drawer.locator("nav.bd-docs-nav a.reference.internal:not(.current)").filter(
         has_text=re.compile(r"^\s*\d+\.")).first
     title = re.sub(r"^\s*\d+\.\s*", "", target.inner_text()).strip()
