@@ -348,7 +348,8 @@ def _links(html: str, page_url: str) -> set[str]:
 
 
 def _between(html: str, start: str, end: str) -> str:
-    begin = html.index(start)
+    begin = html.find(start)
+    assert begin >= 0, f"{start!r} not found in the front page: has the theme's markup changed?"
     return html[begin:html.index(end, begin)]
 
 
