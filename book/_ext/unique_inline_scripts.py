@@ -2,9 +2,10 @@
 
 Sphinx 7.4 registers an inline script (one with a ``body`` and no file) a second
 time when an extension adds it after the builder has started: once with the
-file name ``None`` and once with ``''``, which do not compare equal. For
-sphinx-thebe's ``const THEBE_JS_URL = ...`` the repeat throws "Identifier
-'THEBE_JS_URL' has already been declared" in the browser on every page.
+file name ``None`` and once with ``''``, which do not compare equal. A repeated
+``const`` or ``let`` declaration then throws in the browser on every page, as
+sphinx-thebe's ``const THEBE_JS_URL = ...`` did ("Identifier 'THEBE_JS_URL' has
+already been declared") before ``offline_pages`` removed sphinx-thebe's scripts.
 """
 
 

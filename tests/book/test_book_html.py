@@ -12,6 +12,12 @@ would leave the machine blocked and recorded. On each page it checks that
 
 and on the chapter pages that their key results are on the page.
 
+Without a browser, the HTML files themselves are read (standard library's
+``html.parser``): no page may name an address outside the book anywhere (an
+attribute, an inline script or style, the text, a comment), every page shows
+the book's favicon, the front page links every page of the table of contents,
+and two works cited alike (same author, same year) get different citations.
+
 The HTML folder is ``$BOOK_HTML``, by default ``<repo>/_build/html`` (``make test``
 builds it first). Without ``/usr/bin/chromium`` the test is skipped, except
 when ``$CI`` is set: then it fails.
@@ -25,11 +31,14 @@ import re
 import shutil
 import tempfile
 import threading
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from support.book_paths import book_html_dir
+import yaml
+from support.book_paths import REPO, book_html_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -238,3 +247,136 @@ def test_every_page_works_offline_in_a_real_browser(server, browser_context):
         f"  {page}:\n" + "\n".join(f"    - {problem}" for problem in problems)
         for page, problems in report.items()
     )
+
+
+# Any absolute http(s) address; the local server's addresses are the only ones allowed.
+ADDRESS = re.compile(r"https?://[^\s\"'<>()\\]+", re.I)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+class AddressParser(HTMLParser):
+    """Every http(s) address in a page, with where it is: attribute values, inline scripts and
+    styles, text and comments alike. (No allow-list: the book's ``offline_pages`` extension shows
+    external links as their text, so even the bibliography's DOIs carry no address.)"""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str]] = []  # (line, where, address)
+        self._tag = ""
+
+    def _scan(self, text, where):
+        for address in ADDRESS.findall(text or ""):
+            if urlsplit(address).hostname not in LOCAL_HOSTS:
+                self.found.append((self.getpos()[0], where, address))
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+        for name, value in attrs:
+            self._scan(value, f"<{tag} {name}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        where = f"inline <{self._tag}>" if self._tag in ("script", "style") else "text"
+        self._scan(data, where)
+
+    def handle_endtag(self, tag):
+        self._tag = ""
+
+    def handle_comment(self, data):
+        self._scan(data, "comment")
+
+
+def test_no_page_names_an_address_outside_the_book():
+    folder = book_html_dir()
+    pages = html_pages(folder)
+    assert len(pages) > 5, f"only {len(pages)} pages in {folder}"
+    found = []
+    for relative in pages:
+        parser = AddressParser()
+        parser.feed((folder / relative).read_text(encoding="utf-8"))
+        parser.close()
+        found += [f"{relative}:{line} {where}: {address}" for line, where, address in parser.found]
+    assert not found, f"{len(found)} address(es) outside the book in {folder}:\n  " + "\n  ".join(found[:40])
+
+
+def test_the_address_check_finds_addresses():
+    """Guard against a check that passes because it can find nothing."""
+    parser = AddressParser()
+    parser.feed('<a href="https://example.org/a">x</a><script>const U = "http://cdn.example/x.js";</script>'
+                '<p>see https://example.net/</p><!-- https://example.com/ --><img src="http://127.0.0.1:8000/a.png">')
+    assert [where for _, where, _ in parser.found] == ["<a href>", "inline <script>", "text", "comment"]
+
+
+class HeadLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.icons: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and "icon" in (attributes.get("rel") or "").lower().split():
+            self.icons.append(attributes.get("href") or "")
+
+
+def test_every_page_shows_the_books_favicon():
+    folder = book_html_dir()
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    favicon = config.get("html", {}).get("favicon")
+    assert favicon, "_config.yml sets no html.favicon"
+    artwork = (REPO / favicon).read_bytes()
+    problems = []
+    for relative in html_pages(folder):
+        parser = HeadLinks()
+        html = (folder / relative).read_text(encoding="utf-8")
+        if re.search(r'<meta http-equiv="refresh"', html, re.I):
+            continue  # the root index.html only sends the browser on to the front page
+        parser.feed(html)
+        if not parser.icons:
+            problems.append(f"{relative}: no <link rel=icon>")
+            continue
+        target = (folder / relative).parent / urlsplit(parser.icons[0]).path
+        if not target.is_file() or target.read_bytes() != artwork:
+            problems.append(f"{relative}: the icon {parser.icons[0]} is not the book's {favicon}")
+    assert not problems, "\n".join(problems)
+
+
+def _links(html: str, page_url: str) -> set[str]:
+    """The pages (without #fragment) that the links in ``html`` lead to, as absolute paths."""
+    return {urlsplit(urljoin(page_url, href)).path for href in re.findall(r'href="([^"#]*)[^"]*"', html) if href}
+
+
+def _between(html: str, start: str, end: str) -> str:
+    begin = html.find(start)
+    assert begin >= 0, f"{start!r} not found in the front page: has the theme's markup changed?"
+    return html[begin:html.index(end, begin)]
+
+
+def test_the_front_page_links_every_page_of_the_table_of_contents():
+    folder = book_html_dir()
+    front = "/book/index.html"
+    html = (folder / front.lstrip("/")).read_text(encoding="utf-8")
+    # The sidebar is the table of contents (_toc.yml) as the build resolved it.
+    toc = _links(_between(html, '<nav class="bd-links bd-docs-nav"', "</nav>"), front) - {front}
+    built = {"/" + page for page in html_pages(folder) if page.startswith("book/")} - {front}
+    assert toc == built, f"the sidebar and the built pages differ: {sorted(toc ^ built)}"
+    article = _links(_between(html, '<article class="bd-article">', "</article>"), front)
+    missing = sorted(toc - article)
+    assert not missing, f"pages of the table of contents that book/index.md does not link: {missing}"
+
+
+def test_works_cited_alike_get_different_citations():
+    """Two entries of book/references.bib with one author and one year must not read the same."""
+    folder = book_html_dir()
+    texts: dict[str, set[str]] = {}
+    for relative in html_pages(folder):
+        html = (folder / relative).read_text(encoding="utf-8")
+        for span in re.findall(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', html, re.S):
+            for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', span, re.S):
+                target = urlsplit(urljoin("/" + relative, href))
+                entry = f"{target.path}#{target.fragment}"
+                texts.setdefault(re.sub(r"<[^>]+>", "", text).strip(), set()).add(entry)
+    assert len(texts) > 5, f"only {len(texts)} distinct citations found in {folder}"
+    shared = {text: sorted(entries) for text, entries in texts.items() if len(entries) > 1}
+    assert not shared, f"one citation text for different works: {shared}"
