@@ -31,7 +31,7 @@ SOURCE = REPO / "book" / "reference" / "30-common-mistakes.md"
 PAGE = Path("book") / "reference" / "30-common-mistakes.html"
 CHAPTER_FOLDERS = ("lecture", "beyond")
 
-# The pitfalls the page must cover (issue #14), by the label of their section.
+# The pitfalls the page must cover, by the label of their section.
 REQUIRED_LABELS = {
     "mistake-positional",  # output_padding passed by position
     "mistake-weight-layout",  # (C_in, C_out/groups, k, k) against Conv2d's layout
