@@ -4,7 +4,7 @@ The book, the explorers and the exercises draw with these so that every
 picture of a grid looks the same, and the chapters show their tables and
 numbers with them instead of pasting their own copies:
 
-- figures (matplotlib): :func:`draw_grid`, :func:`plot_four_steps` and
+- figures (matplotlib): :func:`draw_grid`, :func:`plot_grids`, :func:`plot_four_steps` and
   :class:`SizePlot` (the sweep explorer's size plot); :func:`use_book_figures`
   makes a notebook show its figures as the book does (PNG at a known
   resolution that records its smallest text size, :data:`TEXT_PX_KEY`);
@@ -32,6 +32,7 @@ __all__ = [
     "draw_grid",
     "four_steps_arrays",
     "plot_four_steps",
+    "plot_grids",
     "format_number",
     "SizePlot",
     "use_book_figures",
@@ -188,8 +189,6 @@ def plot_four_steps(x, kernel, stride=1, padding=0, output_padding=0, dilation=1
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
-
     if rows not in (None, 1, 2):
         raise ValueError(f"rows must be 1, 2 or None (automatic), got {rows!r}")
     steps = four_steps_arrays(x, kernel, stride, padding, output_padding, dilation)
@@ -200,28 +199,64 @@ def plot_four_steps(x, kernel, stride=1, padding=0, output_padding=0, dilation=1
         ("flipped_kernel", "3. flip\nthe kernel", {"colour": "kernel"}),
         ("output", "4. convolve,\nstride 1", {"colour": "output"}),
     ]
-    gap, title = 0.8, 1.3  # in cells: between panels, above each panel for its two-line title
-    width = {key: max(steps[key].shape[1], 2.6) for key, _, _ in panels}  # room for the titles
-
-    def row_width(row):
-        return sum(width[key] for key, _, _ in row) + gap * (len(row) - 1)
-
+    grids = [dict(array=steps[key], title=name, numbers=numbers, **options) for key, name, options in panels]
+    total = sum(max(grid["array"].shape[1], 2.6) for grid in grids) + 0.8 * 4
     if rows is None:
-        rows = 1 if row_width(panels) <= 18 else 2
-    layout = [panels] if rows == 1 else [panels[:3], panels[3:]]
-    heights = [title + max(steps[key].shape[0] for key, _, _ in row) for row in layout]
-    fig_w, fig_h = max(row_width(row) for row in layout), sum(heights) + gap * (len(layout) - 1)
-    fig = plt.figure(figsize=(cell * fig_w, cell * fig_h))
-    top = fig_h
-    for row, row_height in zip(layout, heights):
-        left = 0.0
-        for key, name, options in row:
-            h, w = steps[key].shape
-            ax = fig.add_axes(((left + (width[key] - w) / 2) / fig_w, (top - title - h) / fig_h, w / fig_w, h / fig_h))
-            draw_grid(ax, steps[key], name, numbers=numbers, **options)
-            left += width[key] + gap
-        top -= row_height + gap
+        rows = 1 if total <= 18 else 2
+    fig, _ = plot_grids([grids] if rows == 1 else [grids[:3], grids[3:]], cell=cell)
     return fig
+
+
+def plot_grids(rows, cell=0.45, gap=0.8, title_lines=2):
+    """A figure of grids (see :func:`draw_grid`) in rows, every cell ``cell`` inches wide.
+
+    Equal cells keep the numbers the same size in every panel and make the
+    figure as wide as its grids need: keep a row at most about 16 cells wide
+    (with the gaps) so that the book shows it without shrinking it.
+
+    Parameters
+    ----------
+    rows : list of lists of dict
+        One list per row of panels; each panel is a dict with the key ``array``
+        and any keyword argument of :func:`draw_grid` (``title``, ``roles``,
+        ``colour``, ``numbers``, ``fontsize``). A title may have
+        ``title_lines`` lines (``"\\n"``).
+    cell : float
+        Width of a grid cell in inches.
+    gap : float
+        Space between panels and between rows, in cells.
+    title_lines : int
+        Lines of title room above every panel.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, list of Axes)
+        The axes row by row, in the order of the panels.
+    """
+    import matplotlib.pyplot as plt
+
+    title = 0.35 + 0.5 * title_lines  # in cells
+    rows = [[dict(panel, array=np.asarray(panel["array"])) for panel in row] for row in rows]
+    if not rows or not all(rows):
+        raise ValueError("plot_grids needs at least one row, and every row at least one panel")
+    width = [[max(panel["array"].shape[1], 2.6) for panel in row] for row in rows]  # room for a title
+    row_widths = [sum(widths) + gap * (len(widths) - 1) for widths in width]
+    heights = [title + max(panel["array"].shape[0] for panel in row) for row in rows]
+    fig_w, fig_h = max(row_widths), sum(heights) + gap * (len(rows) - 1)
+    fig = plt.figure(figsize=(cell * fig_w, cell * fig_h))
+    axes, top = [], fig_h
+    for row, widths, row_height in zip(rows, width, heights):
+        left = 0.0
+        for panel, room in zip(row, widths):
+            options = dict(panel)
+            array = options.pop("array")
+            h, w = array.shape
+            ax = fig.add_axes(((left + (room - w) / 2) / fig_w, (top - title - h) / fig_h, w / fig_w, h / fig_h))
+            draw_grid(ax, array, **options)
+            axes.append(ax)
+            left += room + gap
+        top -= row_height + gap
+    return fig, axes
 
 
 def smallest_text_pt(fig):

@@ -25,6 +25,7 @@ from source_lib.plotting import TEXT_PX_KEY
 pytestmark = pytest.mark.timeout(300)
 
 MIN_TEXT_CSS_PX = 10
+PAGE_TIMEOUT_MS = 120_000  # the machine may be busy; a page that never loads still fails
 CHAPTERS = [
     "book/lecture/01-concept.html",
     "book/lecture/02-four-steps.html",
@@ -62,7 +63,7 @@ def measure(context, base_url, page_path, width):
         page.set_viewport_size({"width": width, "height": 900})
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
                    else route.abort())
-        page.goto(urljoin(base_url, page_path), wait_until="load")
+        page.goto(urljoin(base_url, page_path), wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
         return page.evaluate(MEASURE)
     finally:
         page.close()
