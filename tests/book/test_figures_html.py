@@ -14,7 +14,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from support.book_paths import book_html_dir
+from support.book_paths import REPO, book_html_dir
 
 # Pages whose figures this test covers: the lecture, beyond the lecture, and the reference pages
 # except the explorer page (it draws in the browser and has no figure images).
@@ -64,3 +64,28 @@ def test_every_image_is_a_numbered_figure_with_caption_and_alt_text(page):
         if not figure.get("id"):
             problems.append(f"{label}: the figure has no name (mystnb.figure.name) to refer to it")
     assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+SOURCE_CHAPTERS = sorted(
+    path for folder in ("lecture", "beyond", "reference")
+    for path in (REPO / "book" / folder).glob("*.md") if path.name != "40-explorer.md"
+)
+CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\n(.*?)^```$", re.S | re.M)
+DRAWS = re.compile(r"plt\.show\(\)|\bplot_grids\(|\bplot_four_steps\(|\bplt\.subplots\(")
+
+
+@pytest.mark.parametrize("chapter", SOURCE_CHAPTERS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_a_cell_that_draws_is_a_folded_figure(chapter):
+    """Every code cell that draws has figure metadata and the hide-input tag (the README's rule)."""
+    problems = []
+    for match in CODE_CELL.finditer(chapter.read_text(encoding="utf-8")):
+        body = match.group(1)
+        if not DRAWS.search(body):
+            continue
+        line = chapter.read_text(encoding="utf-8")[: match.start()].count("\n") + 1
+        header = body.split("\n---\n", 1)[0] if body.startswith("---\n") else ""
+        if "figure:" not in header or "caption:" not in header or "alt:" not in header:
+            problems.append(f"line {line}: a cell that draws needs mystnb.figure (name, caption) and mystnb.image.alt")
+        if "hide-input" not in header:
+            problems.append(f"line {line}: a cell that draws is folded with the hide-input tag")
+    assert not problems, f"{chapter.relative_to(REPO)}:\n" + "\n".join(problems)
