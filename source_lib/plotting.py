@@ -4,8 +4,10 @@ The book, the explorers and the exercises draw with these so that every
 picture of a grid looks the same, and the chapters show their tables and
 numbers with them instead of pasting their own copies:
 
-- figures (matplotlib): :func:`draw_grid`, :func:`plot_four_steps` and
-  :class:`SizePlot` (the sweep explorer's size plot);
+- figures (matplotlib): :func:`draw_grid`, :func:`plot_grids`, :func:`plot_four_steps` and
+  :class:`SizePlot` (the sweep explorer's size plot); :func:`use_book_figures`
+  makes a notebook show its figures as the book does (PNG at a known
+  resolution that records its smallest text size, :data:`TEXT_PX_KEY`);
 - grid contents: :data:`COLOURS` (one colour per cell role, also used by the
   notebook explorer's HTML and, through the generated explorer spec, by the
   browser explorer), :func:`format_number` and :func:`four_steps_arrays`;
@@ -25,11 +27,16 @@ import numpy as np
 
 __all__ = [
     "COLOURS",
+    "GRID_FONTSIZE",
+    "TEXT_PX_KEY",
     "draw_grid",
     "four_steps_arrays",
     "plot_four_steps",
+    "plot_grids",
     "format_number",
     "SizePlot",
+    "use_book_figures",
+    "smallest_text_pt",
     "markdown_text",
     "markdown_table",
     "show_table",
@@ -46,6 +53,15 @@ COLOURS = {
     "kernel": "#d6efd0",
     "output": "#f3d0dc",
 }
+
+
+#: Font size (points) of the numbers in grid cells and of panel titles. The book shows a figure
+#: at 96 CSS px per inch (1 pt = 4/3 px) unless it is wider than the text column.
+GRID_FONTSIZE = 11
+
+#: The PNG text chunk in which :func:`use_book_figures` records the height, in the image's own
+#: pixels, of the smallest font in the figure (read by the book's figure tests).
+TEXT_PX_KEY = "Smallest text px"
 
 
 def format_number(value):
@@ -71,6 +87,9 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
         Default role for every cell.
     numbers : bool
         Write the values into the cells (turn off for large grids).
+    fontsize : float, optional
+        Size of the numbers in points; default :data:`GRID_FONTSIZE`. A cell
+        should be at least about 0.4 inch wide for numbers like ``0.25``.
 
     Returns
     -------
@@ -90,7 +109,7 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    size = fontsize or max(5, min(12, 60 / max(h, w, 1)))
+    size = fontsize or GRID_FONTSIZE
     labels = []
     for i in range(h):
         for j in range(w):
@@ -101,7 +120,7 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
                 labels.append(ax.text(j + 0.5, i + 0.5, format_number(array[i, j]),
                                       ha="center", va="center", fontsize=size))
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=GRID_FONTSIZE)
     return labels
 
 
@@ -146,26 +165,156 @@ def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation
     }
 
 
-def plot_four_steps(x, kernel, stride=1, padding=0, output_padding=0, dilation=1, numbers=True):
+def plot_four_steps(x, kernel, stride=1, padding=0, output_padding=0, dilation=1, numbers=True,
+                    rows=None, cell=0.45):
     """One figure: input, step 1, step 2, step 3 (flipped kernel) and step 4 (output).
 
-    Returns the matplotlib Figure.
+    Every grid cell is ``cell`` inches wide in every panel, so the numbers have
+    the same size everywhere. The panels stand in one row when the five grids
+    are at most 18 cells wide together, otherwise in two: the input and steps
+    1–2 above, the flipped kernel and the output below.
+
+    Parameters
+    ----------
+    x, kernel : array_like, 2-D
+    stride, padding, output_padding, dilation : int or (int, int)
+    numbers : bool
+        Write the values into the cells.
+    rows : {None, 1, 2}
+        Force one or two rows of panels.
+    cell : float
+        Width of a grid cell in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if rows not in (None, 1, 2):
+        raise ValueError(f"rows must be 1, 2 or None (automatic), got {rows!r}")
+    steps = four_steps_arrays(x, kernel, stride, padding, output_padding, dilation)
+    panels = [
+        ("input", "input", {}),
+        ("zeros_inserted", "1. insert\ns−1 zeros", {"roles": steps["roles_zeros"]}),
+        ("padded", "2. pad\nd(k−1)−p", {"roles": steps["roles_padded"]}),
+        ("flipped_kernel", "3. flip\nthe kernel", {"colour": "kernel"}),
+        ("output", "4. convolve,\nstride 1", {"colour": "output"}),
+    ]
+    grids = [dict(array=steps[key], title=name, numbers=numbers, **options) for key, name, options in panels]
+    total = sum(max(grid["array"].shape[1], 2.6) for grid in grids) + 0.8 * 4
+    if rows is None:
+        rows = 1 if total <= 18 else 2
+    fig, _ = plot_grids([grids] if rows == 1 else [grids[:3], grids[3:]], cell=cell)
+    return fig
+
+
+def plot_grids(rows, cell=0.45, gap=0.8, title_lines=2):
+    """A figure of grids (see :func:`draw_grid`) in rows, every cell ``cell`` inches wide.
+
+    Equal cells keep the numbers the same size in every panel and make the
+    figure as wide as its grids need: keep a row at most about 16 cells wide
+    (with the gaps) so that the book shows it without shrinking it.
+
+    Parameters
+    ----------
+    rows : list of lists of dict
+        One list per row of panels; each panel is a dict with the key ``array``
+        and any keyword argument of :func:`draw_grid` (``title``, ``roles``,
+        ``colour``, ``numbers``, ``fontsize``). A title may have
+        ``title_lines`` lines (``"\\n"``).
+    cell : float
+        Width of a grid cell in inches.
+    gap : float
+        Space between panels and between rows, in cells.
+    title_lines : int
+        Lines of title room above every panel.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, list of Axes)
+        The axes row by row, in the order of the panels.
     """
     import matplotlib.pyplot as plt
 
-    steps = four_steps_arrays(x, kernel, stride, padding, output_padding, dilation)
-    widths = [steps[key].shape[1] + 1 for key in
-              ("input", "zeros_inserted", "padded", "flipped_kernel", "output")]
-    fig, axes = plt.subplots(1, 5, figsize=(min(16, 1.2 + 0.42 * sum(widths)), 3.4),
-                             gridspec_kw={"width_ratios": widths})
-    draw_grid(axes[0], steps["input"], "input", numbers=numbers)
-    draw_grid(axes[1], steps["zeros_inserted"], "1. insert s−1 zeros",
-              roles=steps["roles_zeros"], numbers=numbers)
-    draw_grid(axes[2], steps["padded"], "2. pad d(k−1)−p", roles=steps["roles_padded"], numbers=numbers)
-    draw_grid(axes[3], steps["flipped_kernel"], "3. flip the kernel", colour="kernel", numbers=numbers)
-    draw_grid(axes[4], steps["output"], "4. convolve, stride 1", colour="output", numbers=numbers)
-    fig.tight_layout()
-    return fig
+    title = 0.35 + 0.5 * title_lines  # in cells
+    rows = [[dict(panel, array=np.asarray(panel["array"])) for panel in row] for row in rows]
+    if not rows or not all(rows):
+        raise ValueError("plot_grids needs at least one row, and every row at least one panel")
+    width = [[max(panel["array"].shape[1], 2.6) for panel in row] for row in rows]  # room for a title
+    row_widths = [sum(widths) + gap * (len(widths) - 1) for widths in width]
+    heights = [title + max(panel["array"].shape[0] for panel in row) for row in rows]
+    fig_w, fig_h = max(row_widths), sum(heights) + gap * (len(rows) - 1)
+    fig = plt.figure(figsize=(cell * fig_w, cell * fig_h))
+    axes, top = [], fig_h
+    for row, widths, row_height in zip(rows, width, heights):
+        left = 0.0
+        for panel, room in zip(row, widths):
+            options = dict(panel)
+            array = options.pop("array")
+            h, w = array.shape
+            ax = fig.add_axes(((left + (room - w) / 2) / fig_w, (top - title - h) / fig_h, w / fig_w, h / fig_h))
+            draw_grid(ax, array, **options)
+            axes.append(ax)
+            left += room + gap
+        top -= row_height + gap
+    return fig, axes
+
+
+def smallest_text_pt(fig):
+    """The size in points of the smallest visible text in a matplotlib figure (``None`` without text).
+
+    The figure is drawn first, so tick labels and other text that appears only
+    when drawing are counted.
+    """
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    sizes = [text.get_fontsize() for text in fig.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return min(sizes) if sizes else None
+
+
+def _book_png(fig, dpi, css_dpi):
+    """PNG of a figure for the book: tight, white, ``dpi``; shown at ``css_dpi`` CSS px per inch."""
+    import base64
+    import struct
+
+    if not fig.axes and not fig.texts and not fig.images and not fig.patches:
+        return None
+    smallest = smallest_text_pt(fig)
+    metadata = {TEXT_PX_KEY: "none" if smallest is None else f"{smallest * dpi / 72:.2f}"}
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white", metadata=metadata)
+    data = buffer.getvalue()
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    scale = css_dpi / dpi
+    return base64.b64encode(data).decode("ascii"), {"width": round(width * scale), "height": round(height * scale)}
+
+
+def use_book_figures(dpi=144, css_dpi=96):
+    """Show matplotlib figures in this IPython kernel as the book does.
+
+    Each figure becomes a PNG rendered at ``dpi`` and displayed at ``css_dpi``
+    CSS pixels per inch (sharp on high-resolution screens), with white
+    background, and the PNG records in its text chunk :data:`TEXT_PX_KEY` the
+    height in its own pixels of the smallest font it uses, so that the book's
+    tests can check that every figure's text is readable where it is shown.
+
+    Call it once, after importing ``matplotlib.pyplot``; a later
+    ``%config InlineBackend.figure_formats = ...`` replaces it.
+    """
+    import functools
+
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("use_book_figures() works in IPython or Jupyter only; "
+                           "in a script save figures with Figure.savefig instead")
+    for formatter in shell.display_formatter.formatters.values():
+        formatter.pop(Figure, None)
+    shell.display_formatter.formatters["image/png"].for_type(
+        Figure, functools.partial(_book_png, dpi=dpi, css_dpi=css_dpi))
 
 
 class SizePlot:
