@@ -20,7 +20,17 @@ import json
 
 from ..plotting import COLOURS
 from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
-from .state import CONTROLS, DEFAULTS, PANELS, VALUE_LABELS, VALUES
+from .state import (
+    CONTROLS,
+    DEFAULTS,
+    HIGHLIGHTS,
+    PANELS,
+    PLAY_INTERVALS,
+    STEPPER_LABELS,
+    STEPPER_ROLES,
+    VALUE_LABELS,
+    VALUES,
+)
 
 __all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
 
@@ -37,7 +47,11 @@ def spec():
         ``controls`` (``[name, label, smallest, largest]`` per slider),
         ``defaults``, ``values`` (``[mode, label]`` per value mode),
         ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
-        colour) and ``cells`` (the grid sizes above which cells get smaller).
+        colour; :data:`~source_lib.explorer.state.STEPPER_ROLES` come after
+        :data:`~source_lib.plotting.COLOURS`, and their words after the
+        legend's), ``cells`` (the grid sizes above which cells get smaller),
+        and for the step-through: ``highlights`` (outline colours),
+        ``labels`` (every word it writes) and ``play`` (milliseconds per step).
 
     Examples
     --------
@@ -50,9 +64,12 @@ def spec():
         "defaults": dict(DEFAULTS),
         "values": [[mode, VALUE_LABELS[mode]] for mode in VALUES],
         "panels": list(PANELS),
-        "legend": [list(item) for item in LEGEND],
-        "colours": dict(COLOURS),
+        "legend": [list(item) for item in LEGEND] + [[role, words] for role, _, words in STEPPER_ROLES],
+        "colours": {**COLOURS, **{role: colour for role, colour, _ in STEPPER_ROLES}},
         "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
+        "highlights": dict(HIGHLIGHTS),
+        "labels": dict(STEPPER_LABELS),
+        "play": dict(PLAY_INTERVALS),
     }
 
 
