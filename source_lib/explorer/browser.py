@@ -1,7 +1,8 @@
 """What the HTML book's explorer reads from Python: the explorer spec, as data and as a script.
 
 The browser explorer (``_static/transposed-explorer.js``) declares no controls,
-defaults, value modes, panels, legend, cell-size limits or colours of its own:
+defaults, value modes, panels, legend, cell-size limits, colours, step-through
+words or Play speed of its own:
 it reads them from ``window.TRANSPOSED_EXPLORER_SPEC``. The book build writes
 that object into ``_static/explorer-spec.js`` with :func:`spec_script`
 (``book/_ext/explorer_spec.py``), and the page loads it before the explorer. A

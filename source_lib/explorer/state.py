@@ -88,7 +88,7 @@ STEPPER_ROLES = (
 #: padded grid and the kernel; ``hit``, the cells whose products are not zero (the input
 #: pixels and kernel taps that make an output cell, or the output cells a pixel's stamp
 #: reaches); ``current``, the cell being explained.
-HIGHLIGHTS = {"window": "#5b8fc7", "hit": "#1f4e9c", "current": "#c2185b"}
+HIGHLIGHTS = {"window": "#5b8fc7", "hit": "#1f4e9c", "current": "#d62728"}
 
 #: Every word the step-through explorer writes. ``{name}`` fields are filled in by the
 #: explorer; the sentences are whole, so that a translation can reorder them.
