@@ -53,8 +53,12 @@
   var VALUES = SPEC.values;
   var VALUE_MODES = VALUES.map(function (option) { return option[0]; });
   var PANELS = SPEC.panels;
-  // [role, words] per cell role (LEGEND in source_lib/explorer/html.py)
-  var LEGEND = SPEC.legend;
+  // [role, words] per cell role (LEGEND in source_lib/explorer/html.py), then the
+  // roles only the step-through draws (STEPPER_ROLES in source_lib/explorer/state.py)
+  var LEGEND = SPEC.legend.concat(SPEC.stepper_roles.map(function (item) { return [item[0], item[2]]; }));
+  // one background per cell role
+  var COLOURS = Object.assign({}, SPEC.colours);
+  SPEC.stepper_roles.forEach(function (item) { COLOURS[item[0]] = item[1]; });
   // Every word of the step-through, and its outline colours (source_lib/explorer/state.py).
   var LABELS = SPEC.labels;
   var HIGHLIGHTS = SPEC.highlights;
@@ -65,8 +69,8 @@
     if (document.getElementById("tce-colours")) { return; }
     var style = document.createElement("style");
     style.id = "tce-colours";
-    var rules = Object.keys(SPEC.colours).map(function (role) {
-      return ".tce-" + role + " { background: " + SPEC.colours[role] + "; }";
+    var rules = Object.keys(COLOURS).map(function (role) {
+      return ".tce-" + role + " { background: " + COLOURS[role] + "; }";
     });
     // Highlights are outlines drawn inside the cell, so the role's colour stays visible.
     var widths = { window: 2, hit: 3, current: 3 };

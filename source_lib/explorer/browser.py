@@ -48,10 +48,10 @@ def spec():
         ``controls`` (``[name, label, smallest, largest]`` per slider),
         ``defaults``, ``values`` (``[mode, label]`` per value mode),
         ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
-        colour; :data:`~source_lib.explorer.state.STEPPER_ROLES` come after
-        :data:`~source_lib.plotting.COLOURS`, and their words after the
-        legend's), ``cells`` (the grid sizes above which cells get smaller),
-        and for the step-through: ``highlights`` (outline colours),
+        colour), ``cells`` (the grid sizes above which cells get smaller),
+        and for the step-through: ``stepper_roles`` (``[role, colour, words]``
+        per cell role it adds, drawn and listed in the legend after the
+        others), ``highlights`` (outline colours),
         ``labels`` (every word it writes) and ``play`` (milliseconds per step).
 
     Examples
@@ -65,8 +65,9 @@ def spec():
         "defaults": dict(DEFAULTS),
         "values": [[mode, VALUE_LABELS[mode]] for mode in VALUES],
         "panels": list(PANELS),
-        "legend": [list(item) for item in LEGEND] + [[role, words] for role, _, words in STEPPER_ROLES],
-        "colours": {**COLOURS, **{role: colour for role, colour, _ in STEPPER_ROLES}},
+        "legend": [list(item) for item in LEGEND],
+        "colours": dict(COLOURS),
+        "stepper_roles": [list(item) for item in STEPPER_ROLES],
         "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
         "highlights": dict(HIGHLIGHTS),
         "labels": dict(STEPPER_LABELS),
