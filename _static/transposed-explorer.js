@@ -6,10 +6,18 @@
  * itself (insert zeros, pad or crop, flip the kernel, convolve with stride 1)
  * and draws the input, the three intermediate grids and the output as HTML
  * tables, with the output-size formula filled in and the equivalent
- * nn.ConvTranspose2d(...) call.
+ * nn.ConvTranspose2d(...) call. A step-through shows where each output number
+ * comes from: Step, Back, Play/Pause and Reset slide the flipped kernel over
+ * the padded grid of step 4 one output cell at a time and write out the
+ * products and their sum (gather); clicking (or choosing with the keyboard)
+ * an output cell does the same for that cell, and choosing an input pixel
+ * shows the stamp it scatters onto the output. The rows and columns that
+ * padding crops are drawn greyed out around step 2 and the output, and those
+ * that output_padding adds have a colour of their own.
  *
  * Its controls and ranges, default values, value modes, panel names, legend,
- * cell-size limits and cell colours are not written here: they come from
+ * cell-size limits, cell and highlight colours, the step-through's words and
+ * its Play speed are not written here: they come from
  * window.TRANSPOSED_EXPLORER_SPEC, which _static/explorer-spec.js defines. The
  * book build generates that script from Python
  * (source_lib.explorer.browser.spec(), written by book/_ext/explorer_spec.py)
@@ -24,8 +32,10 @@
  * Use: any element with the attribute data-transposed-explorer becomes an
  * explorer when the page loads. Starting values can be given as attributes,
  * e.g. <div data-transposed-explorer data-stride="3" data-kernel-size="4">.
- * window.transposedExplorer exposes compute(config), explain(config) and
- * mount(element) for scripts and tests.
+ * window.transposedExplorer exposes compute(config), explain(config),
+ * gather(state, i, j), scatter(state, i, j) and mount(element) for scripts
+ * and tests; a mounted element's transposedExplorer has set(values),
+ * step(), back(), play(), pause(), reset() and choose(panel, i, j).
  */
 (function () {
   "use strict";
@@ -43,8 +53,15 @@
   var VALUES = SPEC.values;
   var VALUE_MODES = VALUES.map(function (option) { return option[0]; });
   var PANELS = SPEC.panels;
-  // [role, words] per cell role (LEGEND in source_lib/explorer/html.py)
-  var LEGEND = SPEC.legend;
+  // [role, words] per cell role (LEGEND in source_lib/explorer/html.py), then the
+  // roles only the step-through draws (STEPPER_ROLES in source_lib/explorer/state.py)
+  var LEGEND = SPEC.legend.concat(SPEC.stepper_roles.map(function (item) { return [item[0], item[2]]; }));
+  // one background per cell role
+  var COLOURS = Object.assign({}, SPEC.colours);
+  SPEC.stepper_roles.forEach(function (item) { COLOURS[item[0]] = item[1]; });
+  // Every word of the step-through, and its outline colours (source_lib/explorer/state.py).
+  var LABELS = SPEC.labels;
+  var HIGHLIGHTS = SPEC.highlights;
 
   // One background per cell role (COLOURS in source_lib/plotting.py), as a
   // stylesheet of its own, so the grids look like the book's figures.
@@ -52,9 +69,16 @@
     if (document.getElementById("tce-colours")) { return; }
     var style = document.createElement("style");
     style.id = "tce-colours";
-    style.textContent = Object.keys(SPEC.colours).map(function (role) {
-      return ".tce-" + role + " { background: " + SPEC.colours[role] + "; }";
-    }).join("\n");
+    var rules = Object.keys(COLOURS).map(function (role) {
+      return ".tce-" + role + " { background: " + COLOURS[role] + "; }";
+    });
+    // Highlights are outlines drawn inside the cell, so the role's colour stays visible.
+    var widths = { window: 2, hit: 3, current: 3 };
+    Object.keys(HIGHLIGHTS).forEach(function (name) {
+      rules.push("table.tce-grid td.tce-mark-" + name + " { box-shadow: inset 0 0 0 " + widths[name] + "px " +
+        HIGHLIGHTS[name] + "; }");
+    });
+    style.textContent = rules.join("\n");
     document.head.appendChild(style);
   }
 
@@ -261,7 +285,66 @@
     state.roles_padded = padForTranspose(marker, cfg, 0).map(function (row) {
       return row.map(function (v) { return names[v]; });
     });
+    // The same two grids before padding crops anything (padding 0): what the
+    // panels draw, with the outer `crop` rows and columns greyed out.
+    var uncropped = Object.assign({}, cfg, { padding: 0 });
+    state.crop = cfg.padding;
+    state.padded_full = padForTranspose(state.zeros_inserted, uncropped, 0);
+    state.roles_padded_full = padForTranspose(marker, uncropped, 0).map(function (row) {
+      return row.map(function (v) { return names[v]; });
+    });
+    state.output_full = correlate(state.padded_full, state.flipped_kernel, cfg.dilation);
     return state;
+  }
+
+  // ------------------------------------------------------------ step-through
+
+  // How output cell out[i][j] is gathered in step 4: the k×k taps of the
+  // flipped kernel over the padded grid. `window` lists every tap as
+  // [row, col] in the padded grid and [row, col] in the flipped kernel;
+  // `terms` the taps that meet an input value (the others multiply an
+  // inserted zero or padding), each as input pixel x[m][n] times kernel tap
+  // w[a][b] of the unflipped kernel, with the numbers.
+  function gather(state, i, j) {
+    var cfg = state.config, k = cfg.kernel_size, d = cfg.dilation, s = cfg.stride;
+    var border = d * (k - 1) - cfg.padding;
+    var result = { i: i, j: j, value: state.output[i][j], window: [], terms: [], zeros: 0 };
+    for (var fa = 0; fa < k; fa++) {
+      for (var fb = 0; fb < k; fb++) {
+        var r = i + fa * d, c = j + fb * d;
+        result.window.push({ padded: [r, c], tap: [fa, fb] });
+        if (state.roles_padded[r][c] !== "value") { result.zeros += 1; continue; }
+        var m = (r - border) / s, n = (c - border) / s, a = k - 1 - fa, b = k - 1 - fb;
+        var xv = state.input[m][n], wv = state.kernel[a][b];
+        result.terms.push({ x: [m, n], w: [a, b], padded: [r, c], tap: [fa, fb],
+                            x_value: xv, w_value: wv, product: xv * wv });
+      }
+    }
+    return result;
+  }
+
+  // The stamp input pixel x[i][j] scatters: x[i][j]·w[a][b] added to
+  // out[i·s + a·d − p][j·s + b·d − p] for every kernel tap; `cropped` marks
+  // the cells that padding crops away.
+  function scatter(state, i, j) {
+    var cfg = state.config, k = cfg.kernel_size, d = cfg.dilation, s = cfg.stride, p = cfg.padding;
+    var value = state.input[i][j];
+    var result = { i: i, j: j, value: value, terms: [], cropped: 0 };
+    for (var a = 0; a < k; a++) {
+      for (var b = 0; b < k; b++) {
+        var oi = i * s + a * d - p, oj = j * s + b * d - p;
+        var cropped = oi < 0 || oj < 0 || oi >= state.output_size[0] || oj >= state.output_size[1];
+        if (cropped) { result.cropped += 1; }
+        result.terms.push({ out: [oi, oj], w: [a, b], x_value: value, w_value: state.kernel[a][b],
+                            product: value * state.kernel[a][b], cropped: cropped });
+      }
+    }
+    return result;
+  }
+
+  // "{name}" fields of a sentence of LABELS filled in.
+  function words(key, fields) {
+    return LABELS[key].replace(/\{(\w+)\}/g, function (_, name) { return String(fields[name]); });
   }
 
   // ------------------------------------------------------------ drawing
@@ -273,39 +356,80 @@
     return node;
   }
 
-  // Smaller cells for larger grids (grid_size_class in source_lib/explorer/html.py).
-  function sizeClass(grid) {
+  // Smaller cells for larger grids (grid_size_class in source_lib/explorer/html.py),
+  // one size for every panel of a setting: the size of its largest grid, step 2
+  // drawn with the rows and columns padding crops.
+  function sizeClass(state) {
+    var grid = state.padded_full;
     var largest = Math.max(grid.length, grid[0].length);
     return largest <= SPEC.cells.small_above ? "" : largest <= SPEC.cells.tiny_above ? " tce-small" : " tce-tiny";
   }
 
-  function gridTable(grid, roles, role, name) {
-    var table = element("table", { "class": "tce-grid" + sizeClass(grid), "data-panel": name });
+  // The role a drawn cell of step 2 or of the output shows: "cropped" for the
+  // outer `crop` rows and columns, "output_padding" for the padding (or output)
+  // cells in the last output_padding rows and columns that remain, else its own.
+  function drawnRoles(roles, crop, extra) {
+    var rows = roles.length, cols = roles[0].length;
+    return roles.map(function (row, r) {
+      return row.map(function (role, c) {
+        if (r < crop || c < crop || r >= rows - crop || c >= cols - crop) { return "cropped"; }
+        var band = r >= rows - crop - extra || c >= cols - crop - extra;
+        return band && (role === "padding" || role === "output") ? "output_padding" : role;
+      });
+    });
+  }
+
+  // One grid as a table; each cell carries its position in the grid the
+  // explorer computes (data-i, data-j: negative or past the end for cropped
+  // cells, which also carry data-cropped). `lookup` receives the cells by row.
+  function gridTable(grid, roles, name, size, offset, lookup) {
+    var table = element("table", { "class": "tce-grid" + size, "data-panel": name });
     var body = element("tbody");
-    grid.forEach(function (row, i) {
+    grid.forEach(function (row, r) {
       var tr = element("tr");
-      row.forEach(function (value, j) {
-        tr.appendChild(element("td", { "class": "tce-" + (roles ? roles[i][j] : role) }, String(value)));
+      var line = [];
+      row.forEach(function (value, c) {
+        var td = element("td", { "class": "tce-" + roles[r][c], "data-i": String(r - offset),
+                                 "data-j": String(c - offset) }, String(value));
+        if (roles[r][c] === "cropped") { td.setAttribute("data-cropped", ""); }
+        tr.appendChild(td);
+        line.push(td);
       });
       body.appendChild(tr);
+      lookup.push(line);
     });
     table.appendChild(body);
     return table;
   }
 
+  function everywhere(grid, role) {
+    return grid.map(function (row) { return row.map(function () { return role; }); });
+  }
+
+  // The five panels; returns their cells by panel name (step 2 and the output
+  // with the cropped rows and columns, so their indices are shifted by `crop`).
   function drawPanels(container, state) {
-    var roles = { zeros_inserted: state.roles_zeros, padded: state.roles_padded };
-    var colour = { flipped_kernel: "kernel", output: "output" };
+    var size = sizeClass(state), crop = state.crop, extra = state.config.output_padding;
+    var drawn = {
+      input: [state.input, everywhere(state.input, "value"), 0],
+      zeros_inserted: [state.zeros_inserted, state.roles_zeros, 0],
+      padded: [state.padded_full, drawnRoles(state.roles_padded_full, crop, extra), crop],
+      flipped_kernel: [state.flipped_kernel, everywhere(state.flipped_kernel, "kernel"), 0],
+      output: [state.output_full, drawnRoles(everywhere(state.output_full, "output"), crop, extra), crop]
+    };
+    var cells = {};
     var panels = element("div", { "class": "tce-panels" });
     PANELS.forEach(function (key, index) {
       var grid = state[key];
       var figure = element("figure", { "class": "tce-panel" });
       figure.appendChild(element("figcaption", {},
         state.titles[index] + " (" + grid.length + "×" + grid[0].length + ")"));
-      figure.appendChild(gridTable(grid, roles[key], colour[key] || "value", key));
+      cells[key] = [];
+      figure.appendChild(gridTable(drawn[key][0], drawn[key][1], key, size, drawn[key][2], cells[key]));
       panels.appendChild(figure);
     });
     container.replaceChildren(panels);
+    return cells;
   }
 
   var mounted = 0;
@@ -313,6 +437,8 @@
   function camel(name) {
     return name.replace(/_([a-z])/g, function (_, letter) { return letter.toUpperCase(); });
   }
+
+  var MARKS = Object.keys(HIGHLIGHTS).map(function (name) { return "tce-mark-" + name; });
 
   // Build the controls and panels inside `root` and keep them in step.
   function mount(root) {
@@ -361,19 +487,35 @@
     valuesRow.appendChild(select);
     form.appendChild(valuesRow);
     inputs.values = select;
-    var reset = element("button", { type: "button", "class": "tce-reset" }, "reset");
+    var reset = element("button", { type: "button", "class": "tce-reset" }, LABELS.settings_reset);
     reset.addEventListener("click", function () { set(start); });
     form.appendChild(reset);
 
     var message = element("p", { "class": "tce-message", role: "status", "aria-live": "polite" });
+    // The step-through: its buttons, a line on choosing cells, and the written-out sum.
+    var toolbar = element("div", { "class": "tce-stepper", role: "group", "aria-label": LABELS.toolbar });
+    var buttons = {};
+    ["back", "step", "play", "reset"].forEach(function (name) {
+      buttons[name] = element("button", { type: "button", "class": "tce-step-button", "data-action": name },
+                              LABELS[name]);
+      toolbar.appendChild(buttons[name]);
+    });
+    buttons.play.setAttribute("aria-pressed", "false");
+    var help = element("p", { "class": "tce-help" }, LABELS.grid_help);
+    var steps = element("div", { "class": "tce-steps", "aria-live": "polite", "aria-atomic": "true" });
     var panels = element("div", { "class": "tce-panels-holder" });
     var legend = element("div", { "class": "tce-legend", "aria-hidden": "true" });
     LEGEND.forEach(function (item) { legend.appendChild(element("span", { "class": "tce-" + item[0] }, item[1])); });
     var formula = element("p", { "class": "tce-formula" });
     var call = element("p", { "class": "tce-call" });
-    [form, message, panels, legend, formula, call].forEach(function (node) { root.appendChild(node); });
+    [form, message, toolbar, help, steps, panels, legend, formula, call].forEach(function (node) {
+      root.appendChild(node);
+    });
 
-    var instance = { state: null, inputs: inputs };
+    var instance = { state: null, inputs: inputs, stepper: { mode: "idle", cell: null, pixel: null } };
+    var cells = null;
+    var timer = null;
+    var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 
     function config() {
       var cfg = {};
@@ -381,6 +523,229 @@
         cfg[name] = name === "values" ? inputs[name].value : Number(inputs[name].value);
       });
       return cfg;
+    }
+
+    function accepted() { return instance.state !== null && instance.state.message === null; }
+
+    // ---- the step-through
+
+    function cellCount() { return instance.state.output_size[0] * instance.state.output_size[1]; }
+
+    function position() {
+      var stepper = instance.stepper;
+      return stepper.mode === "gather" ? stepper.cell[0] * instance.state.output_size[1] + stepper.cell[1] : -1;
+    }
+
+    function goTo(index) {
+      var width = instance.state.output_size[1];
+      instance.stepper = index < 0 ? { mode: "idle", cell: null, pixel: null } :
+        { mode: "gather", cell: [Math.floor(index / width), index % width], pixel: null };
+      render();
+    }
+
+    function step() {
+      if (!accepted()) { return instance.stepper; }
+      var next = position() + 1;
+      if (next < cellCount()) { goTo(next); }
+      if (position() === cellCount() - 1) { pause(); }
+      return instance.stepper;
+    }
+
+    function back() {
+      if (!accepted()) { return instance.stepper; }
+      goTo(instance.stepper.mode === "gather" ? position() - 1 : -1);
+      return instance.stepper;
+    }
+
+    function pause() {
+      if (timer !== null) { clearInterval(timer); }
+      timer = null;
+      buttons.play.textContent = LABELS.play;
+      buttons.play.setAttribute("aria-pressed", "false");
+      steps.setAttribute("aria-live", "polite");
+    }
+
+    function interval() {
+      return reducedMotion && reducedMotion.matches ? SPEC.play.reduced_motion : SPEC.play.normal;
+    }
+
+    // Steps on its own until the last output cell; slower, and without
+    // transitions (see the stylesheet), when the reader asks for reduced motion.
+    function play() {
+      if (!accepted() || timer !== null) { return; }
+      if (instance.stepper.mode !== "gather" || position() === cellCount() - 1) { goTo(-1); }
+      buttons.play.textContent = LABELS.pause;
+      buttons.play.setAttribute("aria-pressed", "true");
+      // Announcing every step while it plays would talk over itself.
+      steps.setAttribute("aria-live", "off");
+      timer = setInterval(step, interval());
+      step();
+    }
+
+    function resetSteps() {
+      pause();
+      if (accepted()) { goTo(-1); }
+    }
+
+    // Choose an output cell (gather) or an input pixel (scatter).
+    function choose(panel, i, j) {
+      if (!accepted()) { return instance.stepper; }
+      var size = panel === "output" ? instance.state.output_size :
+        [instance.state.input.length, instance.state.input[0].length];
+      if (panel !== "output" && panel !== "input") { throw new Error("choose() takes output or input, got " + panel); }
+      if (!(i >= 0 && j >= 0 && i < size[0] && j < size[1])) {
+        throw new Error(panel + " cell [" + i + "," + j + "] is outside the " + size[0] + "×" + size[1] + " grid");
+      }
+      pause();
+      instance.stepper = panel === "output" ? { mode: "gather", cell: [i, j], pixel: null } :
+        { mode: "scatter", cell: null, pixel: [i, j] };
+      render();
+      return instance.stepper;
+    }
+
+    buttons.step.addEventListener("click", function () { pause(); step(); });
+    buttons.back.addEventListener("click", function () { pause(); back(); });
+    buttons.play.addEventListener("click", function () { if (timer === null) { play(); } else { pause(); } });
+    buttons.reset.addEventListener("click", resetSteps);
+
+    function mark(panel, i, j, kind) {
+      var offset = panel === "padded" || panel === "output" ? instance.state.crop : 0;
+      cells[panel][i + offset][j + offset].classList.add("tce-mark-" + kind);
+    }
+
+    function term(text, attributes) {
+      return element("span", Object.assign({ "class": "tce-term" }, attributes), text);
+    }
+
+    function writeGather(state, i, j) {
+      var result = gather(state, i, j);
+      var cfg = state.config;
+      mark("output", i, j, "current");
+      result.window.forEach(function (tap) {
+        mark("padded", tap.padded[0], tap.padded[1], "window");
+        mark("flipped_kernel", tap.tap[0], tap.tap[1], "window");
+      });
+      result.terms.forEach(function (t) {
+        mark("padded", t.padded[0], t.padded[1], "hit");
+        mark("flipped_kernel", t.tap[0], t.tap[1], "hit");
+        mark("input", t.x[0], t.x[1], "hit");
+        mark("zeros_inserted", t.x[0] * cfg.stride, t.x[1] * cfg.stride, "hit");
+      });
+      steps.appendChild(element("p", { "class": "tce-step-mode" },
+        words("gather", { n: position() + 1, count: cellCount() })));
+      var sum = element("code", { "class": "tce-sum", "data-i": String(i), "data-j": String(j) });
+      sum.appendChild(document.createTextNode("out[" + i + "," + j + "] = "));
+      if (result.terms.length) {
+        sum.appendChild(document.createTextNode(result.terms.map(function (t) {
+          return "x[" + t.x[0] + "," + t.x[1] + "]·w[" + t.w[0] + "," + t.w[1] + "]";
+        }).join(" + ") + " = "));
+        result.terms.forEach(function (t, index) {
+          if (index) { sum.appendChild(document.createTextNode(" + ")); }
+          sum.appendChild(term(t.x_value + "·" + t.w_value, {
+            "data-x": t.x.join(","), "data-w": t.w.join(","),
+            "data-x-value": String(t.x_value), "data-w-value": String(t.w_value) }));
+        });
+        sum.appendChild(document.createTextNode(" = "));
+      }
+      sum.appendChild(element("span", { "class": "tce-total" }, String(result.value)));
+      steps.appendChild(element("p", {}, "")).appendChild(sum);
+      if (result.zeros) {
+        steps.appendChild(element("p", { "class": "tce-zeros" },
+          words(result.terms.length ? "gather_zeros" : "gather_all_zeros", { zeros: result.zeros })));
+      }
+    }
+
+    function writeScatter(state, i, j) {
+      var result = scatter(state, i, j);
+      var cfg = state.config, reach = cfg.dilation * (cfg.kernel_size - 1) - cfg.padding;
+      mark("input", i, j, "current");
+      mark("zeros_inserted", i * cfg.stride, j * cfg.stride, "current");
+      mark("padded", i * cfg.stride + reach, j * cfg.stride + reach, "current");
+      state.flipped_kernel.forEach(function (row, a) {
+        row.forEach(function (_, b) { mark("flipped_kernel", a, b, "hit"); });
+      });
+      var sentence = words("scatter", { i: i, j: j, value: result.value, count: result.terms.length });
+      if (result.cropped) { sentence += " " + words("scatter_cropped", { cropped: result.cropped }); }
+      steps.appendChild(element("p", { "class": "tce-step-mode" }, sentence));
+      var list = element("code", { "class": "tce-stamp", "data-i": String(i), "data-j": String(j) });
+      result.terms.forEach(function (t, index) {
+        mark("output", t.out[0], t.out[1], "hit");
+        if (index) { list.appendChild(document.createTextNode("; ")); }
+        list.appendChild(term("out[" + t.out[0] + "," + t.out[1] + "] += x[" + i + "," + j + "]·w[" + t.w[0] +
+          "," + t.w[1] + "] = " + t.x_value + "·" + t.w_value + " = " + t.product, {
+          "data-out": t.out.join(","), "data-w": t.w.join(","), "data-x-value": String(t.x_value),
+          "data-w-value": String(t.w_value), "data-cropped": t.cropped ? "true" : "false" }));
+      });
+      steps.appendChild(element("p", {}, "")).appendChild(list);
+    }
+
+    // Highlights and words for the step-through's current choice.
+    function render() {
+      root.querySelectorAll("." + MARKS.join(", .")).forEach(function (node) {
+        MARKS.forEach(function (name) { node.classList.remove(name); });
+      });
+      steps.replaceChildren();
+      var state = instance.state, stepper = instance.stepper;
+      if (!accepted()) {
+        steps.appendChild(element("p", { "class": "tce-step-mode" }, LABELS.refused));
+        return;
+      }
+      if (stepper.mode === "gather") {
+        writeGather(state, stepper.cell[0], stepper.cell[1]);
+      } else if (stepper.mode === "scatter") {
+        writeScatter(state, stepper.pixel[0], stepper.pixel[1]);
+      } else {
+        steps.appendChild(element("p", { "class": "tce-step-mode" }, LABELS.idle));
+      }
+    }
+
+    // Input pixels and the output's cells (not the cropped ones) can be
+    // chosen: by click, or with the arrow keys and Enter or Space (one tab
+    // stop per grid).
+    function chooseable(panel, rows, cols) {
+      var offset = panel === "output" ? instance.state.crop : 0;
+      var table = panels.querySelector("table[data-panel=" + panel + "]");
+      table.setAttribute("role", "grid");
+      table.setAttribute("aria-label", panel === "output" ? "output" : "input");
+      for (var i = 0; i < rows; i++) {
+        for (var j = 0; j < cols; j++) {
+          var td = cells[panel][i + offset][j + offset];
+          td.tabIndex = i === 0 && j === 0 ? 0 : -1;
+          td.setAttribute("aria-label", words(panel === "output" ? "output_cell" : "input_cell",
+                                              { i: i, j: j, value: td.textContent }));
+        }
+      }
+      function target(event) {
+        var td = event.target.closest("td");
+        return td && td.hasAttribute("tabindex") ? td : null;
+      }
+      function moveTo(td) {
+        table.querySelectorAll("td[tabindex='0']").forEach(function (node) { node.tabIndex = -1; });
+        td.tabIndex = 0;
+        td.focus();
+      }
+      table.addEventListener("click", function (event) {
+        var td = target(event);
+        if (!td) { return; }
+        moveTo(td);
+        choose(panel, Number(td.dataset.i), Number(td.dataset.j));
+      });
+      table.addEventListener("keydown", function (event) {
+        var td = target(event);
+        if (!td) { return; }
+        var i = Number(td.dataset.i), j = Number(td.dataset.j);
+        var moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+                      Home: [0, -j], End: [0, cols - 1 - j] };
+        if (event.key in moves) {
+          event.preventDefault();
+          var ni = Math.min(rows - 1, Math.max(0, i + moves[event.key][0]));
+          var nj = Math.min(cols - 1, Math.max(0, j + moves[event.key][1]));
+          moveTo(cells[panel][ni + offset][nj + offset]);
+        } else if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          choose(panel, i, j);
+        }
+      });
     }
 
     function update() {
@@ -392,19 +757,42 @@
         formula.appendChild(element("code", {}, line));
       });
       call.replaceChildren(element("code", {}, state.call));
-      if (state.message !== null) {
+      var refused = state.message !== null;
+      // A refused combination has no output size and no layer: both greyed out.
+      [formula, call].forEach(function (node) {
+        node.classList.toggle("tce-off", refused);
+        node.setAttribute("aria-disabled", refused ? "true" : "false");
+      });
+      Object.keys(buttons).forEach(function (name) { buttons[name].disabled = refused; });
+      if (refused) {
+        pause();
+        instance.stepper = { mode: "idle", cell: null, pixel: null };
         message.className = "tce-message tce-refused";
         message.textContent = "torch refuses this: " + state.message;
         panels.replaceChildren();
+        cells = null;
         legend.hidden = true;
+        help.hidden = true;
+        render();
         return state;
       }
       message.className = "tce-message";
       message.textContent = "output " + state.output_size[0] + "×" + state.output_size[1];
-      drawPanels(panels, state);
+      cells = drawPanels(panels, state);
+      chooseable("input", state.input.length, state.input[0].length);
+      chooseable("output", state.output_size[0], state.output_size[1]);
       legend.hidden = false;
+      help.hidden = false;
+      // Keep the chosen cell or pixel when it still exists.
+      var stepper = instance.stepper;
+      var keep = stepper.mode === "gather" ? inside(stepper.cell, state.output_size) :
+        stepper.mode === "scatter" ? inside(stepper.pixel, [state.input.length, state.input[0].length]) : true;
+      if (!keep) { pause(); instance.stepper = { mode: "idle", cell: null, pixel: null }; }
+      render();
       return state;
     }
+
+    function inside(cell, size) { return cell[0] < size[0] && cell[1] < size[1]; }
 
     // Set several controls at once (sliders widen to take the value) and redraw.
     function set(values) {
@@ -424,6 +812,14 @@
     instance.config = config;
     instance.update = update;
     instance.set = set;
+    instance.step = step;
+    instance.back = back;
+    instance.play = play;
+    instance.pause = pause;
+    instance.reset = resetSteps;
+    instance.choose = choose;
+    instance.playing = function () { return timer !== null; };
+    instance.interval = interval;
     root.transposedExplorer = instance;
     update();
     return instance;
@@ -438,6 +834,8 @@
     DEFAULTS: DEFAULTS,
     compute: compute,
     explain: explain,
+    gather: gather,
+    scatter: scatter,
     allowedValues: allowedValues,
     mount: mount,
     mountAll: mountAll

@@ -13,7 +13,7 @@ Two explorers, in three layers:
 
 The HTML book has its own explorer in the reader's browser,
 ``_static/transposed-explorer.js``; it takes its controls, defaults, value
-modes, panels and colours from :func:`~source_lib.explorer.browser.spec`,
+modes, panels, colours and the words of its step-through from :func:`~source_lib.explorer.browser.spec`,
 which the book build writes out as a script. It computes the steps, the
 formula and call text and the refusal sentences
 (:func:`~source_lib.explain.explain_refusal`) itself; the tests check that

@@ -1,7 +1,8 @@
 """What the HTML book's explorer reads from Python: the explorer spec, as data and as a script.
 
 The browser explorer (``_static/transposed-explorer.js``) declares no controls,
-defaults, value modes, panels, legend, cell-size limits or colours of its own:
+defaults, value modes, panels, legend, cell-size limits, colours, step-through
+words or Play speed of its own:
 it reads them from ``window.TRANSPOSED_EXPLORER_SPEC``. The book build writes
 that object into ``_static/explorer-spec.js`` with :func:`spec_script`
 (``book/_ext/explorer_spec.py``), and the page loads it before the explorer. A
@@ -20,7 +21,17 @@ import json
 
 from ..plotting import COLOURS
 from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
-from .state import CONTROLS, DEFAULTS, PANELS, VALUE_LABELS, VALUES
+from .state import (
+    CONTROLS,
+    DEFAULTS,
+    HIGHLIGHTS,
+    PANELS,
+    PLAY_INTERVALS,
+    STEPPER_LABELS,
+    STEPPER_ROLES,
+    VALUE_LABELS,
+    VALUES,
+)
 
 __all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
 
@@ -37,7 +48,11 @@ def spec():
         ``controls`` (``[name, label, smallest, largest]`` per slider),
         ``defaults``, ``values`` (``[mode, label]`` per value mode),
         ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
-        colour) and ``cells`` (the grid sizes above which cells get smaller).
+        colour), ``cells`` (the grid sizes above which cells get smaller),
+        and for the step-through: ``stepper_roles`` (``[role, colour, words]``
+        per cell role it adds, drawn and listed in the legend after the
+        others), ``highlights`` (outline colours),
+        ``labels`` (every word it writes) and ``play`` (milliseconds per step).
 
     Examples
     --------
@@ -52,7 +67,11 @@ def spec():
         "panels": list(PANELS),
         "legend": [list(item) for item in LEGEND],
         "colours": dict(COLOURS),
+        "stepper_roles": [list(item) for item in STEPPER_ROLES],
         "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
+        "highlights": dict(HIGHLIGHTS),
+        "labels": dict(STEPPER_LABELS),
+        "play": dict(PLAY_INTERVALS),
     }
 
 

@@ -25,6 +25,10 @@ __all__ = [
     "PANELS",
     "SWEEP_PARAMETERS",
     "SWEEP_DEFAULTS",
+    "STEPPER_ROLES",
+    "HIGHLIGHTS",
+    "STEPPER_LABELS",
+    "PLAY_INTERVALS",
     "default_input",
     "default_kernel",
     "call_string",
@@ -69,6 +73,51 @@ VALUE_LABELS = {"counting": "counting 1…9", "ones": "all ones"}
 
 #: The five panels, in order: the input and the results of steps 1 to 4 (keys of an explorer state).
 PANELS = ("input", "zeros_inserted", "padded", "flipped_kernel", "output")
+
+#: Cell roles only the step-through explorer of the HTML book draws, after those of
+#: :data:`~source_lib.plotting.COLOURS`: role, colour and legend words. ``output_padding``: the
+#: padding rows and columns that output_padding adds at the bottom and right of step 2, and the
+#: output rows and columns it adds; ``cropped``: the rows and columns that ``padding`` crops
+#: (drawn greyed out around step 2 and the output).
+STEPPER_ROLES = (
+    ("output_padding", "#c9b3e6", "added by output_padding"),
+    ("cropped", "#f4f4f4", "cropped by padding (greyed)"),
+)
+
+#: Outline colours of the step-through highlights: ``window``, the kernel window's taps on the
+#: padded grid and the kernel; ``hit``, the cells whose products are not zero (the input
+#: pixels and kernel taps that make an output cell, or the output cells a pixel's stamp
+#: reaches); ``current``, the cell being explained.
+HIGHLIGHTS = {"window": "#5b8fc7", "hit": "#1f4e9c", "current": "#d62728"}
+
+#: Every word the step-through explorer writes. ``{name}`` fields are filled in by the
+#: explorer; the sentences are whole, so that a translation can reorder them.
+STEPPER_LABELS = {
+    "step": "Step ▶",
+    "back": "◀ Back",
+    "play": "Play",
+    "pause": "Pause",
+    "reset": "Reset",
+    "settings_reset": "reset settings",
+    "toolbar": "step through the output cells",
+    "idle": ("Press Step to slide the flipped kernel over the padded grid one output cell at a time, "
+             "or Play to watch it move. Click an output cell to see the products it gathers, or an "
+             "input pixel to see the stamp it scatters."),
+    "gather": "Showing how one output cell is gathered (cell {n} of {count}):",
+    "gather_zeros": "The other {zeros} products of the window multiply an inserted zero or padding, so they are 0.",
+    "gather_all_zeros": "All {zeros} products of the window multiply an inserted zero or padding, so they are 0.",
+    "scatter": "Showing the stamp that one input pixel scatters: x[{i},{j}] = {value} times the kernel "
+               "adds to {count} output cells.",
+    "scatter_cropped": "{cropped} of them are cropped by padding (greyed out).",
+    "refused": "Stepping is off: torch refuses this combination.",
+    "input_cell": "input pixel x[{i},{j}] = {value}; press Enter to see its stamp",
+    "output_cell": "output cell out[{i},{j}] = {value}; press Enter to see its sum",
+    "grid_help": "Arrow keys move between cells, Enter or Space chooses one.",
+}
+
+#: Milliseconds between two steps of Play; ``reduced_motion`` when the reader's system asks for
+#: reduced motion (the highlights then also jump without transitions).
+PLAY_INTERVALS = {"normal": 900, "reduced_motion": 2500}
 
 #: Parameters a sweep can vary: label, smallest and largest value of its slider.
 SWEEP_PARAMETERS = {

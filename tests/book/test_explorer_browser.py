@@ -29,7 +29,9 @@ from source_lib.explain import explain_refusal
 from source_lib.explorer import (
     CONTROLS,
     DEFAULTS,
+    LEGEND,
     PANELS,
+    STEPPER_ROLES,
     default_input,
     default_kernel,
     explorer_state,
@@ -153,10 +155,13 @@ def js_compute(page, configs):
         json.dumps(configs)))
 
 
-def shown_output(page):
-    return np.array(page.eval_on_selector(
-        "#explorer table[data-panel=output]",
-        "table => Array.from(table.rows, row => Array.from(row.cells, cell => Number(cell.textContent)))"))
+# The output table also draws the rows and columns padding crops (greyed, data-cropped); the output is the rest.
+READ_OUTPUT = """table => Array.from(table.rows, row => Array.from(row.querySelectorAll('td:not([data-cropped])'),
+                                                             cell => Number(cell.textContent))).filter(r => r.length)"""
+
+
+def shown_output(page, selector="#explorer table[data-panel=output]"):
+    return np.array(page.eval_on_selector(selector, READ_OUTPUT))
 
 
 def shown_message(page):
@@ -238,11 +243,13 @@ def test_drawn_panels_match_torch_after_setting_the_controls(page, config):
 
 
 def test_cells_and_legend_take_their_colours_from_the_python_spec(page):
+    # output_padding 1 with padding 1: every role is drawn, the two of the step-through too.
+    page.evaluate("document.querySelector('#explorer').transposedExplorer.set({output_padding: 1})")
     shown = page.evaluate("""() => {
         const colour = node => getComputedStyle(node).backgroundColor;
         const cells = {};
         for (const cell of document.querySelectorAll('#explorer td')) {
-            cells[cell.className.slice(4)] = colour(cell);
+            cells[cell.classList[0].slice(4)] = colour(cell);
         }
         const legend = Array.from(document.querySelectorAll('#explorer .tce-legend span'),
                                   span => [span.className.slice(4), colour(span), span.textContent]);
@@ -253,9 +260,11 @@ def test_cells_and_legend_take_their_colours_from_the_python_spec(page):
         r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
         return f"rgb({r}, {g}, {b})"
 
-    assert shown["cells"] == {role: rgb(colour) for role, colour in COLOURS.items()}
-    assert [role for role, _, _ in shown["legend"]] == list(COLOURS)
-    assert all(background == rgb(COLOURS[role]) for role, background, _ in shown["legend"])
+    colours = {**COLOURS, **{role: colour for role, colour, _ in STEPPER_ROLES}}
+    assert shown["cells"] == {role: rgb(colour) for role, colour in colours.items()}
+    assert [(role, words) for role, _, words in shown["legend"]] == (
+        list(LEGEND) + [(role, words) for role, _, words in STEPPER_ROLES])
+    assert all(background == rgb(colours[role]) for role, background, _ in shown["legend"])
 
 
 def test_without_the_spec_the_script_says_what_is_missing(browser, tmp_path):
@@ -325,10 +334,7 @@ def test_built_book_page_runs_the_explorer_offline(browser):
         page.page.goto(html.as_uri())
         page.page.wait_for_function("document.querySelector('[data-transposed-explorer]')"
                                     "?.transposedExplorer !== undefined")
-        table = page.page.eval_on_selector(
-            "table[data-panel=output]",
-            "t => Array.from(t.rows, r => Array.from(r.cells, c => Number(c.textContent)))")
-        np.testing.assert_array_equal(np.array(table), torch_output({}))
+        np.testing.assert_array_equal(shown_output(page.page, "table[data-panel=output]"), torch_output({}))
         page.page.get_by_label("stride s").focus()
         page.page.keyboard.press("ArrowRight")
         assert page.page.text_content(".tce-message") == "output 4×4"

@@ -19,3 +19,14 @@ EDGE_CASES = [
 
 # The largest values the sliders allow.
 LARGEST = dict(height=6, width=6, kernel_size=5, stride=4, padding=0, output_padding=3, dilation=3)
+
+# Settings the step-through is checked on: the lecture's s=2 p=1, s=3 with output_padding 2,
+# dilation 2 (with and without output_padding), and paddings that crop the zero-inserted grid.
+STEPPER_CASES = [
+    {},
+    dict(kernel_size=3, stride=3, padding=1, output_padding=2),
+    dict(kernel_size=3, stride=1, padding=0, output_padding=1, dilation=2),
+    dict(kernel_size=3, stride=2, padding=2, dilation=2, height=3, width=4),
+    dict(kernel_size=3, stride=2, padding=3, height=4, width=4),
+    dict(kernel_size=2, stride=3, padding=2, height=3, width=2, values="ones"),
+]
