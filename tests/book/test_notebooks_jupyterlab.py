@@ -293,3 +293,48 @@ def test_chapter_renders_in_jupyterlab(jupyterlab, chromium):
     assert '"""Step 1: insert' in source.inner_text() and "Parameters" not in source.inner_text()
     assert not external, f"requests outside the machine: {external[:5]}"
     print(f"chapter rendered in JupyterLab in {seconds:.1f} s")
+
+
+# --- the rewriting of MyST roles for the download, on a made-up build environment ----------------
+
+
+def load_extension():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("notebook_download", REPO / "book" / "_ext" / "notebook_download.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_download_rewrites_roles_jupyterlab_cannot_resolve(tmp_path):
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    extension = load_extension()
+    (tmp_path / "book" / "beyond").mkdir(parents=True)
+    (tmp_path / "book" / "beyond" / "01-why.ipynb").write_text("{}")  # a chapter: it has an executed notebook
+    labels = {"fig-padding": ("book/lecture/02-steps", "fig-padding", "")}
+    env = SimpleNamespace(
+        mystnb_config=SimpleNamespace(output_folder=str(tmp_path)),
+        titles={"book/beyond/01-why": nodes.title(text="Why it is called transposed")},
+        toc_fignumbers={"book/lecture/02-steps": {"figure": {"fig-padding": (2, 3)}}},
+        notebook_download_citations={"long2015fcn": "Long et al., 2015", "odena2016": "Odena et al., 2016"},
+        get_domain=lambda name: SimpleNamespace(labels=labels),
+    )
+    app = SimpleNamespace(env=env)
+
+    def rewrite(kind, content):
+        return extension._rewrite_role(app, "book/lecture/02-steps", kind, content)
+
+    assert rewrite("cite", "long2015fcn,odena2016") == "[Long et al., 2015; Odena et al., 2016]"
+    assert rewrite("doc", "../beyond/01-why") == "[Why it is called transposed](../beyond/01-why.ipynb)"
+    assert rewrite("doc", "the name <../beyond/01-why>") == "[the name](../beyond/01-why.ipynb)"
+    assert rewrite("term", "插值 <interpolation>") == "插值"
+    assert rewrite("numref", "fig-padding") == "Fig. 2.3"
+    assert rewrite("numref", "Figure {number} <fig-padding>") == "Figure 2.3"
+    source = "Try it:\n\n```{include} ../_snippets/explorer.md\n```\n\nand see {cite}`long2015fcn`."
+    without_include = extension.INCLUDE.sub(extension.EXPLORER_NOTE, source)
+    rewritten = extension.ROLE.sub(lambda m: rewrite(m.group(1), m.group(2)), without_include)
+    assert "{include}" not in rewritten and "four_steps_explorer()" in rewritten and "[Long et al., 2015]" in rewritten
