@@ -20,7 +20,9 @@ pages:
 - ``{include}`` of the browser explorer becomes a note pointing to the notebook explorer.
 
 A chapter whose outputs are in neither place, a citation the page does not
-print and a figure without a number are build warnings (so ``-W`` fails the build).
+print, a figure without a number and a ``show_source(...)`` output that differs
+from the library's current code (a cached run older than a change to
+``source_lib``) are build warnings (so ``-W`` fails the build).
 """
 
 from __future__ import annotations
@@ -148,14 +150,39 @@ def notebook_for_download(app, docname):
     return notebook
 
 
+SHOW_SOURCE = re.compile(r"^show_source\((?:sl\.)?(\w+)\)\s*$", re.M)
+
+
+def _check_shown_sources(notebook, docname):
+    """Warn when a cell shows library code that differs from the library's file (a cached, older run)."""
+    import source_lib
+    from source_lib.showsource import SourceCode
+
+    for cell in notebook.cells:
+        match = cell.cell_type == "code" and SHOW_SOURCE.search(cell.source)
+        if not match or not hasattr(source_lib, match.group(1)):
+            continue
+        shown = [output.data.get("text/markdown") for output in cell.get("outputs", []) if "data" in output]
+        if SourceCode(getattr(source_lib, match.group(1)))._repr_markdown_() not in shown:
+            logger.warning(
+                f"notebook download: {docname} shows an older copy of source_lib.{match.group(1)} (its cached run "
+                "predates a change to the library); remove that run from the cache "
+                "(`jcache cache -p _build/.jupyter_cache list`, then `jcache cache -p _build/.jupyter_cache remove ID`) "
+                "and build again",
+                location=docname,
+            )
+
+
 def _add_download(app, pagename, templatename, context, doctree):
     if app.builder.format != "html" or doctree is None or not _is_chapter(app, pagename):
         return
     import nbformat
 
+    notebook = notebook_for_download(app, pagename)
+    _check_shown_sources(notebook, pagename)
     target = Path(app.outdir) / "_sources" / (pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook_for_download(app, pagename), target)
+    nbformat.write(notebook, target)
     # sphinx-book-theme's download menu (built at priority 501) adds the .ipynb entry.
     context["ipynb_source"] = pagename + ".ipynb"
 

@@ -338,3 +338,16 @@ def test_download_rewrites_roles_jupyterlab_cannot_resolve(tmp_path):
     without_include = extension.INCLUDE.sub(extension.EXPLORER_NOTE, source)
     rewritten = extension.ROLE.sub(lambda m: rewrite(m.group(1), m.group(2)), without_include)
     assert "{include}" not in rewritten and "four_steps_explorer()" in rewritten and "[Long et al., 2015]" in rewritten
+
+
+def test_download_warns_when_a_shown_source_is_older_than_the_library(caplog):
+    extension = load_extension()
+    current = SourceCode(sl.insert_zeros)._repr_markdown_()
+    cell = nbformat.v4.new_code_cell("show_source(sl.insert_zeros)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": current, "text/plain": "..."})]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    extension._check_shown_sources(notebook, "book/lecture/02-four-steps")
+    assert "older copy" not in caplog.text
+    cell.outputs[0].data["text/markdown"] = current.replace("out[..., :: s[0], :: s[1]] = x", "out[...] = x")
+    extension._check_shown_sources(notebook, "book/lecture/02-four-steps")
+    assert "shows an older copy of source_lib.insert_zeros" in caplog.text
