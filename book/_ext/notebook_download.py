@@ -103,8 +103,10 @@ def _rewrite_role(app, docname, kind, content):
             for figtype, numbers in env.toc_fignumbers.get(figure_doc, {}).items():
                 if label_id in numbers:
                     number = ".".join(map(str, numbers[label_id]))
-                    name = {"figure": "Fig.", "table": "Table", "code-block": "Listing"}.get(figtype, figtype)
-                    return text.replace("{number}", number).replace("%s", number) if text else f"{name} {number}"
+                    if text:
+                        return text.replace("{number}", number).replace("%s", number)
+                    formats = getattr(getattr(app, "config", None), "numfig_format", None) or {}
+                    return formats.get(figtype, "Fig. %s" if figtype == "figure" else figtype + " %s") % number
         logger.warning(f"notebook download: {{numref}} target {target!r} has no number", location=docname)
         return text or target
     return content
@@ -130,12 +132,13 @@ def notebook_for_download(app, docname):
         except KeyError:
             logger.warning(
                 f"notebook download: {docname} has no executed copy in the execution cache; "
-                "rebuild with `jupyter-book build . --all` to execute it again",
+                "build again, and if this stays, delete _build/.jupyter_cache so that every chapter runs again",
                 location=docname,
             )
     notebook = copy.deepcopy(notebook)
     for key in ("source_map", "jupytext"):
         notebook.metadata.pop(key, None)
+
     def rewrite(markdown):
         markdown = INCLUDE.sub(EXPLORER_NOTE, markdown)
         return ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
