@@ -11,7 +11,8 @@
   holding the downloaded chapter, stopped by its fixture) opened in headless
   Chromium: the chapter renders, no raw directive text is visible, an
   admonition and the shown function source are, and nothing is requested
-  outside the machine. ``$JUPYTERLAB_NOTEBOOK`` opens another notebook instead.
+  outside the machine. ``$JUPYTERLAB_NOTEBOOK`` opens another notebook instead;
+  ``$JUPYTERLAB_TEST_LOG`` names a file to keep the server's log in.
 
 Without ``/usr/bin/chromium`` the browser test is skipped, except when ``$CI``
 is set: then it fails.
