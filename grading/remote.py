@@ -166,7 +166,8 @@ def _short_traceback(error, label):
     lines = [f"{label}, line {frame.lineno}: {(frame.line or '').strip()}" for frame in frames[-3:]]
     head = f"{type(error).__name__}: {error}"
     student = getattr(error, "student_lines", None) or getattr(error.__cause__, "student_lines", None) or []
-    tail = ["in your code:"] + [f"  {line}" for line in student] if student else []
+    # grading.checks' failures already name the student's lines in their message
+    tail = ["in your code:"] + [f"  {line}" for line in student] if student and "\nin your code:" not in head else []
     return lines + [head] + tail
 
 
