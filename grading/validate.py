@@ -104,8 +104,14 @@ def validate(course, path, out):
         return 1
 
     folder = os.path.dirname(os.path.abspath(path))
-    with utils.chdir(folder):
-        notebook = validator._preprocess(notebook)
+    try:
+        with utils.chdir(folder):
+            notebook = validator._preprocess(notebook)
+    except Exception as error:  # noqa: BLE001 (a kernel that dies or cannot start: say so, do not crash)
+        out.write(f"\nVALIDATION FAILED: the notebook could not be run to the end ({type(error).__name__}: "
+                  f"{str(error)[:2000]}). Restart the kernel, run all cells in Jupyter to find the cell "
+                  "that stops it, and try again.\n")
+        return 1
 
     changed = validator._get_changed_cells(notebook)
     failed = validator._get_failed_cells(notebook)
