@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import io
+import linecache
 import sys
 import traceback
 
@@ -157,7 +158,10 @@ class _Shell:
 def _compile(source, label):
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return compile(TransformerManager().transform_cell(source), label, "exec")
+    code = TransformerManager().transform_cell(source)
+    # so that tracebacks (and the feedback's "<test cell ...>, line N: ...") show the test's line
+    linecache.cache[label] = (len(code), None, code.splitlines(True), label)
+    return compile(code, label, "exec")
 
 
 def _short_traceback(error, label):

@@ -101,6 +101,9 @@ def test_the_graders_feedback_on_an_unsolved_exercise_names_the_function_and_wha
     assert isinstance(error, AssertionError)
     assert f"raised NotImplementedError: {name} is not written yet: {WHAT_TO_DO}" in shown
     assert shown.count("in your code:") == 1, shown  # the student's lines once, not twice
+    number, call = next((number, line.strip()) for number, line in enumerate(test.source.splitlines(), 1)
+                        if line.strip().startswith(f"check({name}"))
+    assert f"<test cell test-conv-size>, line {number}: {call}" in lines, shown  # the test's line, with its code
 
 
 def test_an_empty_not_implemented_error_says_what_it_means():
