@@ -76,6 +76,23 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# Releasing: each solution region becomes this stub; `{function}` is the name of the
+# function it sits in (grading/stubs.py), so an unsolved exercise says what to write.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+from nbgrader.preprocessors import ClearSolutions  # noqa: E402
+
+from grading.stubs import NamedClearSolutions  # noqa: E402
+
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\n"
+              'raise NotImplementedError("{function} is not written yet: '
+              'replace `raise NotImplementedError(...)` with your code")',
+}
+c.GenerateAssignment.preprocessors = [
+    NamedClearSolutions if step is ClearSolutions else step
+    for step in GenerateAssignment.class_traits()["preprocessors"].default()
+]
+
 # Submissions downloaded from an LMS as a zip: one folder per student, named by
 # the student's id (anything after the first "_" is ignored, as in Moodle's
 # "Name_12345_assignsubmission_file_" folders), holding the notebooks.

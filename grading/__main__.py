@@ -3,6 +3,7 @@
     python -m grading release [ASSIGNMENT ...]     regenerate exercises/ from solutions/
     python -m grading check-release                 exit 1 if exercises/ is out of date
     python -m grading grade ASSIGNMENT [--zip FILE] grade a class end to end
+    python -m grading validate NOTEBOOK             run a notebook's tests; exit 1 if one fails
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ def _parser():
     release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
 
     commands.add_parser("check-release", help="check that exercises/ is exactly what solutions/ generates")
+
+    validate = commands.add_parser(
+        "validate",
+        help="run a notebook's test cells as nbgrader validate does; full messages, exit 1 if a test fails",
+        description=(
+            "Runs the notebook top to bottom in a fresh kernel, scores its test cells as nbgrader validate "
+            "does, and prints each test cell's result with its whole error. Exit status: 0 when every test "
+            "cell passes, 1 when one fails, 2 when the file is not an exercise notebook. The notebook is "
+            "not changed."
+        ),
+    )
+    validate.add_argument("notebook", help="path of the notebook, e.g. exercises/01-output-size/output_size.ipynb")
 
     grade = commands.add_parser(
         "grade",
@@ -57,6 +70,8 @@ def main(argv=None):
     options = _parser().parse_args(argv)
     if options.command == "grade":
         options.zip = [os.path.abspath(path) for path in options.zip]
+    if options.command == "validate":
+        options.notebook = os.path.abspath(options.notebook)
     root = os.path.abspath(options.course_dir)
     os.chdir(root)  # nbgrader reads nbgrader_config.py from the working directory
     if root not in sys.path:
@@ -83,6 +98,10 @@ def main(argv=None):
             print("Run `make release` and commit exercises/.")
             return 1
         print(f"exercises/ matches solutions/ ({len(course.assignments)} assignments)")
+    elif options.command == "validate":
+        from .validate import validate
+
+        return validate(course, options.notebook, sys.stdout)
     elif options.command == "grade":
         # Import nbgrader, and torch and the test helpers the tests run here with, once:
         # each submission is graded in a forked child that inherits them.

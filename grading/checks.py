@@ -1,6 +1,6 @@
 """Helpers for the exercises' test cells: run a student's function, compare with torch.
 
-The test cells of every exercise notebook import this module. It does four things:
+The test cells of every exercise notebook import this module. It does five things:
 
 - :func:`call` runs the student's function with torch's convolution routines and
   the course's reference library ``source_lib`` out of reach, with warnings kept
@@ -14,7 +14,11 @@ The test cells of every exercise notebook import this module. It does four thing
   not change a verdict, and their messages name the configuration and give the
   expected and received shape or values;
 - :func:`random_transpose_config` and friends draw the seeded random
-  configurations of the hidden tests.
+  configurations of the hidden tests;
+- a failed check raises :class:`CheckFailed` (an ``AssertionError``), whose
+  message carries the call, expected against received, the hint and the
+  student's own lines; in a notebook IPython shows only the test cell's line and
+  that message, not the frames of this module.
 
 In class these checks run in the student's kernel, where the student's code can
 reach and change everything: they teach, they do not enforce. When a
@@ -32,11 +36,14 @@ import math
 import numbers
 import os
 import sys
+import sysconfig
+import traceback
 import warnings
 
 import numpy as np
 
 __all__ = [
+    "CheckFailed",
     "ForbiddenCall",
     "call",
     "check",
@@ -78,11 +85,90 @@ def describe(function, args=(), kwargs=None):
 
 
 # ---------------------------------------------------------------------------
+# Failures, as the student sees them
+# ---------------------------------------------------------------------------
+
+_GRADING_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_LIBRARY_DIRS = tuple(
+    os.path.abspath(path) + os.sep
+    for path in {sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")} if path
+)
+
+
+def _in_grading(filename):
+    """Whether a traceback frame is this package's own (a helper, not the student's or the test's line)."""
+    return os.path.abspath(filename).startswith(_GRADING_DIR)
+
+
+def _place(filename, lineno, name=None):
+    """Where a line is: ``Cell In[4], line 10`` in a notebook, the file name elsewhere."""
+    label = filename
+    ipython = sys.modules.get("IPython")
+    try:
+        shell = ipython.get_ipython() if ipython is not None else None
+        named = shell.compile.format_code_name(filename) if shell is not None else None
+        if named:
+            label = " ".join(named)
+    except Exception:  # noqa: BLE001 (a message must not fail because the shell is unusual)
+        pass
+    inside = f", in {name}" if name and not name.startswith("<") else ""
+    return f"{label}, line {lineno}{inside}"
+
+
+def _frame_lines(frames):
+    return [f"{_place(frame.filename, frame.lineno, frame.name)}: {(frame.line or '').strip()}" for frame in frames]
+
+
+def _own_frames(tb):
+    """The frames of a traceback outside this package and, when any remain, outside libraries (IPython, numpy)."""
+    frames = [frame for frame in traceback.extract_tb(tb) if not _in_grading(frame.filename)]
+    own = [frame for frame in frames if not os.path.abspath(frame.filename).startswith(_LIBRARY_DIRS)]
+    return own or frames
+
+
+def _student_lines(error):
+    """The student's lines that led to ``error`` (the last four), without this package's frames.
+
+    When graded, the kernel sends them along (``student_lines``); in class they
+    come from the traceback, library frames (numpy's...) left out when the
+    student's own lines are there.
+    """
+    sent = getattr(error, "student_lines", None)
+    if sent:
+        return [str(line) for line in sent]
+    return _frame_lines(_own_frames(error.__traceback__)[-4:])
+
+
+def _with_student_lines(message, error):
+    lines = _student_lines(error)
+    return message + ("\nin your code:" + "".join(f"\n  {line}" for line in lines) if lines else "")
+
+
+class CheckFailed(AssertionError):
+    """A check of a test cell failed; the message says which call, what was expected and received, and the hint.
+
+    It is an ``AssertionError``, so everything that treats a failed test as one
+    (nbgrader's scoring, ``except AssertionError``) is unchanged. In IPython
+    (a notebook, ``nbgrader validate``) it is shown through
+    :meth:`_render_traceback_`: the test cell's line, then the message, without
+    the frames of this module or the chained exception (whose lines the
+    message already names).
+    """
+
+    def _render_traceback_(self):
+        try:
+            where = _frame_lines(_own_frames(self.__traceback__)[-3:])
+        except Exception:  # noqa: BLE001 (showing the message matters more than the place)
+            where = []
+        return where + [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+# ---------------------------------------------------------------------------
 # Running the student's code
 # ---------------------------------------------------------------------------
 
 
-class ForbiddenCall(AssertionError):
+class ForbiddenCall(CheckFailed):
     """The student's function used something this exercise asks them to write."""
 
 
@@ -174,12 +260,12 @@ def call(function, *args, own_code=True, **kwargs):
     routines or source_lib, even when it catches the error itself. Warnings are
     silenced and anything the function prints to ``sys.stderr`` goes to
     ``sys.stdout``, so that noise does not cost the test its points.
-    An exception raised by the function becomes an ``AssertionError`` that names
-    the call, chained to the original (its traceback shows the line).
+    An exception raised by the function becomes a :class:`CheckFailed` that names
+    the call, the exception and the student's lines, chained to the original.
     """
     case = describe(function, args, kwargs)
     if not callable(function):
-        raise AssertionError(f"{case}: expected a function, found {type(function).__name__}")
+        raise CheckFailed(f"{case}: expected a function, found {type(function).__name__}")
     guard = _Guard()
     error = None
     remote = getattr(function, "grading_remote_call", None)  # graded: the function runs in the sandbox
@@ -200,11 +286,20 @@ def call(function, *args, own_code=True, **kwargs):
     if guard.violation is not None:
         raise ForbiddenCall(f"{case}: earns no points because {guard.violation}.")
     if error is not None:
-        where = getattr(error, "student_lines", None)
-        lines = "".join(f"\n  {line}" for line in where) if where else ""
-        raise AssertionError(f"{case} raised {type(error).__name__}: {error}"
-                             + (f"\nin your code:{lines}" if lines else "")) from error
+        raise CheckFailed(_with_student_lines(f"{case} raised {_explain(error)}", error)) from error
     return result
+
+
+def _explain(error):
+    """``ValueError: message``; an empty ``NotImplementedError`` says what it means."""
+    try:
+        message = str(error)
+    except Exception:  # noqa: BLE001
+        message = "(its message could not be read)"
+    if isinstance(error, NotImplementedError) and not message.strip():
+        message = ("the function is not written yet (or calls one that is not): replace "
+                   "`raise NotImplementedError()` with your code")
+    return f"{type(error).__name__}: {message}"
 
 
 # ---------------------------------------------------------------------------
@@ -248,22 +343,22 @@ def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
     extra = f"\nHint: {hint}" if hint else ""
     expected = np.asarray(expected)
     if type(received) is not type(expected):
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected a numpy array, received {type(received).__module__}.{type(received).__name__}"
             f"{extra}"
         )
     if received.shape != expected.shape:
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected an array of shape {tuple(expected.shape)} (as torch gives), "
             f"received shape {tuple(received.shape)}{extra}"
         )
     if received.dtype.kind not in "biuf":
-        raise AssertionError(f"{case}: expected real numbers, received an array of dtype {received.dtype}{extra}")
+        raise CheckFailed(f"{case}: expected real numbers, received an array of dtype {received.dtype}{extra}")
     got, want = _as_list(received.astype(np.float64)), _as_list(expected.astype(np.float64))
     found = _first_difference(got, want, rtol, atol)
     if found is not None:
         index, r, e = found
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: wrong values; at index {index} expected {e:.6g} (torch), received {r:.6g} "
             f"(largest difference {_largest_difference(got, want):.3g})\n"
             f"expected:\n{np.array2string(expected, precision=4, threshold=200)}\n"
@@ -301,7 +396,7 @@ def expect_equal(received, expected, case, *, hint="", source=""):
     else:
         ok = received == expected
     if not ok:
-        raise AssertionError(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}{extra}")
+        raise CheckFailed(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}{extra}")
 
 
 def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):
@@ -321,10 +416,11 @@ def expect_raises(exception, function, *args, own_code=True, hint="", refused_by
         cause = failure.__cause__
         if isinstance(cause, exception):
             return
-        raise AssertionError(
-            f"{case}: expected {exception.__name__}{why}, received {type(cause).__name__}: {cause}{extra}"
-        ) from cause
-    raise AssertionError(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}{extra}")
+        if cause is None:
+            raise
+        raise CheckFailed(_with_student_lines(f"{case}: expected {exception.__name__}{why}, received "
+                                              f"{_explain(cause)}{extra}", cause)) from cause
+    raise CheckFailed(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}{extra}")
 
 
 def check(function, args, expected, *, kwargs=None, own_code=True, rtol=1e-5, atol=1e-6, hint=""):
@@ -357,9 +453,9 @@ def _torch():
     functions = torch._C._VariableFunctions
     tensor_base = torch._C.TensorBase
     if not _static_type(functions) or (tensor_base.__flags__ & (1 << 9)):
-        raise AssertionError("torch's C functions were replaced in this kernel; restart it and run all cells")
+        raise CheckFailed("torch's C functions were replaced in this kernel; restart it and run all cells")
     if torch._C._len_torch_dispatch_stack() or torch._C._len_torch_function_stack():
-        raise AssertionError(
+        raise CheckFailed(
             "a torch dispatch or function mode is still active in this kernel; restart it and run all cells"
         )
     return torch, functions, tensor_base

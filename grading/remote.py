@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import io
+import linecache
 import sys
 import traceback
 
@@ -157,7 +158,10 @@ class _Shell:
 def _compile(source, label):
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return compile(TransformerManager().transform_cell(source), label, "exec")
+    code = TransformerManager().transform_cell(source)
+    # so that tracebacks (and the feedback's "<test cell ...>, line N: ...") show the test's line
+    linecache.cache[label] = (len(code), None, code.splitlines(True), label)
+    return compile(code, label, "exec")
 
 
 def _short_traceback(error, label):
@@ -166,7 +170,8 @@ def _short_traceback(error, label):
     lines = [f"{label}, line {frame.lineno}: {(frame.line or '').strip()}" for frame in frames[-3:]]
     head = f"{type(error).__name__}: {error}"
     student = getattr(error, "student_lines", None) or getattr(error.__cause__, "student_lines", None) or []
-    tail = ["in your code:"] + [f"  {line}" for line in student] if student else []
+    # grading.checks' failures already name the student's lines in their message
+    tail = ["in your code:"] + [f"  {line}" for line in student] if student and "\nin your code:" not in head else []
     return lines + [head] + tail
 
 

@@ -1,6 +1,8 @@
 # Exercises and grading (see README, "Exercises and grading"). From the repository root:
 #   make release                          regenerate exercises/ from solutions/ (then commit both)
 #   make check-release                    fail if exercises/ is not what solutions/ generates
+#   make validate NB=path/to/notebook.ipynb  run a notebook's tests (as nbgrader validate does), with
+#                                         whole messages; exit status 1 if a test fails
 #   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
@@ -8,13 +10,17 @@
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
 
-.PHONY: release check-release grade test-grading bench-grading
+.PHONY: release check-release validate grade test-grading bench-grading
 
 release: setup
 	$(BIN)/python -m grading release $(ASSIGNMENTS)
 
 check-release: setup
 	$(BIN)/python -m grading check-release
+
+validate: setup
+	@test -n "$(NB)" || { echo "usage: make validate NB=exercises/01-output-size/output_size.ipynb"; exit 2; }
+	@$(BIN)/python -m grading validate "$(NB)"
 
 grade: setup
 	@test -n "$(ASSIGNMENT)" || { \

@@ -1,0 +1,59 @@
+"""The code students find in place of a solution: a stub that names the function it belongs to.
+
+nbgrader's ``ClearSolutions`` replaces each ``### BEGIN SOLUTION`` ...
+``### END SOLUTION`` region with ``ClearSolutions.code_stub`` (set in
+``nbgrader_config.py``), the same text everywhere. :class:`NamedClearSolutions`
+does the same, then fills ``{function}`` in the stub's lines with the name of
+the function the region sits in (or names the cell, for an answer outside any
+function), so that running an unsolved exercise says which function is not
+written yet and what to do, e.g.::
+
+    conv2d_output_size is not written yet: replace `raise NotImplementedError(...)` with your code
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbgrader.preprocessors import ClearSolutions
+
+from .cells import grade_id
+
+PLACEHOLDER = "{function}"
+_DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z_]\w*)")
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip())
+
+
+def enclosing_function(lines, index):
+    """The name of the function whose body holds ``lines[index]``, or None at the top level."""
+    depth = _indent(lines[index])
+    for line in reversed(lines[:index]):
+        if not line.strip() or _indent(line) >= depth:
+            continue
+        match = _DEF.match(line)
+        if match:
+            return match.group(2)
+        depth = _indent(line)  # a class, loop or if: keep looking outwards
+    return None
+
+
+class NamedClearSolutions(ClearSolutions):
+    """``ClearSolutions`` whose code stub may say ``{function}``: the function the answer goes into."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        stub = self.code_stub.get(resources.get("language", "python"), "")
+        if cell.cell_type != "code" or PLACEHOLDER not in stub:
+            return cell, resources
+        stub_lines = {line.strip() for line in stub.split("\n") if PLACEHOLDER in line}
+        lines = cell.source.split("\n")
+        cell_name = grade_id(cell) or cell.get("id") or str(cell_index)
+        for index, line in enumerate(lines):
+            if line.strip() in stub_lines:
+                name = enclosing_function(lines, index) or f"the answer of cell {cell_name}"
+                lines[index] = line.replace(PLACEHOLDER, re.sub(r"[\\\"'\n]", "", name))
+        cell.source = "\n".join(lines)
+        return cell, resources

@@ -1,0 +1,155 @@
+"""Checking a notebook before handing it in: ``python -m grading validate NOTEBOOK`` (``make validate NB=...``).
+
+It runs the notebook from top to bottom in a fresh kernel and scores its test
+cells as ``nbgrader validate`` does (nbgrader's own ``Validator`` steps, with
+this course's ``nbgrader_config.py``), then reports in full:
+
+- every test cell, by its id and the part of the notebook it belongs to, passed
+  or failed, with the whole error (no line is cut);
+- errors in the other cells (an answer cell that does not run explains the
+  tests after it);
+- test cells whose code was changed (they are restored before grading).
+
+The exit status is 0 when every test cell passes, 1 when one fails (or a test
+cell was changed), 2 when the file is not an exercise notebook. The notebook is
+only read: the run happens on a copy in memory, and nothing is written back.
+"""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+from nbconvert.filters import strip_ansi
+
+from .cells import grade_id, is_test_cell
+
+USAGE = "make validate NB=exercises/01-output-size/output_size.ipynb"
+
+
+class NotAnExercise(Exception):
+    """The file given cannot be validated; the message says why and what to do."""
+
+
+def _read(path):
+    if not os.path.isfile(path):
+        raise NotAnExercise(f"{path}: no such file; give the path of your notebook, e.g. {USAGE}")
+    try:
+        notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    except Exception as error:  # noqa: BLE001 (any unreadable file gets the same advice)
+        raise NotAnExercise(
+            f"{path} is not a readable notebook ({type(error).__name__}: {str(error)[:300]}); "
+            "open it in Jupyter and save it again, or start from a fresh copy of exercises/"
+        ) from None
+    notebook = nbformat.convert(notebook, 4)
+    if not any(is_test_cell(cell) for cell in notebook.cells):
+        raise NotAnExercise(
+            f"{path} has no test cells, so there is nothing to validate; give the path of an "
+            f"exercise notebook, e.g. {USAGE}"
+        )
+    return notebook
+
+
+def _part(notebook, index):
+    """The title of the section a cell belongs to: the nearest markdown heading above it."""
+    for cell in reversed(notebook.cells[:index]):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return None
+
+
+def _error_text(validator, cell):
+    return strip_ansi(validator._extract_error(cell)).rstrip()
+
+
+def _indent(text, prefix="    "):
+    return "\n".join(prefix + line if line.strip() else line for line in text.split("\n"))
+
+
+def _points(value):
+    return f"{value:g} point" + ("" if value == 1 else "s")
+
+
+def _label(notebook, cell):
+    index = next(i for i, other in enumerate(notebook.cells) if other is cell)
+    part = _part(notebook, index)
+    name = grade_id(cell) or f"cell {index + 1}"
+    return f"{name}" + (f" (in \u201c{part}\u201d)" if part else "")
+
+
+def validate(course, path, out):
+    """Run and score the notebook at ``path``; write the report to ``out``; return the exit status."""
+    from nbgrader import utils
+    from nbgrader.validator import Validator
+
+    try:
+        notebook = _read(path)
+    except NotAnExercise as problem:
+        out.write(f"cannot validate: {problem}\n")
+        return 2
+    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    out.write(f"Validating {shown}: running every cell in a fresh kernel, as the grader will "
+              "(the notebook itself is not changed)...\n")
+    out.flush()
+
+    validator = Validator(config=course.config)
+    type_changed = validator._get_type_changed_cells(notebook)
+    if type_changed:
+        out.write("\nThese cells changed type (code/markdown); they are restored before grading, so change them back:\n")
+        for cell in type_changed:
+            out.write(f"  {_label(notebook, cell)}: now {cell.cell_type}, was {cell.metadata.nbgrader.cell_type}\n")
+        out.write("\nVALIDATION FAILED: fix the cell types above (or copy your answers into a fresh notebook).\n")
+        return 1
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        with utils.chdir(folder):
+            notebook = validator._preprocess(notebook)
+    except Exception as error:  # noqa: BLE001 (a kernel that dies or cannot start: say so, do not crash)
+        out.write(f"\nVALIDATION FAILED: the notebook could not be run to the end ({type(error).__name__}: "
+                  f"{str(error)[:2000]}). Restart the kernel, run all cells in Jupyter to find the cell "
+                  "that stops it, and try again.\n")
+        return 1
+
+    changed = validator._get_changed_cells(notebook)
+    failed = validator._get_failed_cells(notebook)
+    failed_ids = {id(cell) for cell in failed}
+    tests = [cell for cell in notebook.cells if is_test_cell(cell)]
+    other_errors = [
+        cell for cell in notebook.cells
+        if cell.cell_type == "code" and not is_test_cell(cell)
+        and any(output.output_type == "error" for output in cell.get("outputs", []))
+    ]
+
+    for cell in other_errors:
+        out.write(f"\nERROR in {_label(notebook, cell)}, a cell that is not a test; the tests after it may fail "
+                  "because of it:\n")
+        out.write(_indent(_error_text(validator, cell)) + "\n")
+    for cell in tests:
+        points = _points(float(cell.metadata.nbgrader.get("points", 0)))
+        if id(cell) in failed_ids:
+            out.write(f"\nFAILED {_label(notebook, cell)}, {points}:\n")
+            out.write(_indent(_error_text(validator, cell) or "no error shown, but the cell did not earn its points") + "\n")
+        else:
+            out.write(f"\npassed {_label(notebook, cell)}, {points}\n")
+    if changed:
+        out.write("\nThese read-only cells were changed; the grader restores the teacher's version, so your results "
+                  "here may differ from your grade. Undo the changes (or copy your answers into a fresh notebook):\n")
+        for cell in changed:
+            out.write(f"  {_label(notebook, cell)}\n")
+
+    total = sum(float(cell.metadata.nbgrader.get("points", 0)) for cell in tests)
+    lost = sum(float(cell.metadata.nbgrader.get("points", 0)) for cell in tests if id(cell) in failed_ids)
+    out.write("\n")
+    if failed:
+        names = ", ".join(grade_id(cell) or "?" for cell in failed)
+        out.write(f"VALIDATION FAILED: {len(failed)} of {len(tests)} test cells failed ({names}); "
+                  f"{_points(lost)} of {total:g} are at risk. Fix them and run `make validate` again.\n")
+        return 1
+    if changed:
+        out.write(f"VALIDATION FAILED: all {len(tests)} test cells passed, but read-only cells were changed (above).\n")
+        return 1
+    out.write(f"Success: all {len(tests)} test cells passed ({total:g} points). The grader also runs hidden tests.\n")
+    return 0
