@@ -66,6 +66,12 @@ def _parser():
                             "(default: the number of cores, %(default)s)")
     grade.add_argument("--regrade", action="store_true",
                        help="grade every submission again, also those already graded from the same files")
+    grade.add_argument("--scheduler", default=os.environ.get("GRADING_SCHEDULER") or None, metavar="ADDRESS",
+                       help="grade on a Dask cluster (tcp://host:8786) instead of this machine's cores")
+
+    from .cluster import parser_for
+
+    parser_for(commands)
     return parser
 
 
@@ -84,6 +90,10 @@ def main(argv=None):
     from .course import Course
 
     course = Course(root)
+    if options.command == "autograde-one":
+        from .cluster import autograde_one
+
+        return autograde_one(course, options.request)
     if options.command == "release":
         from .release import release
 

@@ -73,13 +73,28 @@ def prepare_gradebook(course, assignment, options):
         ) from None
 
 
-def forget_student(course, assignment, student):
+def write_gradebook(function, log_path, in_process=False):
+    """Run a write to the course's gradebook: in a forked child (the default), or here.
+
+    Writes run in this process when other threads are running (a Dask client's), since
+    forking then is not safe; :class:`nbgrader.api.Gradebook` closes its connections after
+    each use, so later forks inherit none.
+    """
+    if in_process:
+        try:
+            return function()
+        except Exception as error:  # the same failure a child would report
+            raise ChildFailed(f"{type(error).__name__}: {error}") from error
+    return run_in_child(function, log_path)
+
+
+def forget_student(course, assignment, student, in_process=False):
     """Remove an earlier grade (and its outputs) for a submission that can no longer be graded."""
     from .gradebook import forget, unmark
 
     unmark(course, assignment.name, student)
-    run_in_child(lambda: forget(course.db_url, assignment.name, student),
-                 course.state("logs", assignment.name, f"{student}.forget.log"))
+    write_gradebook(lambda: forget(course.db_url, assignment.name, student),
+                    course.state("logs", assignment.name, f"{student}.forget.log"), in_process)
     for step in (course.autograded_dir, course.feedback_dir):
         folder = course.step_dir(step, student, assignment.name)
         if os.path.isdir(folder):
@@ -108,11 +123,14 @@ def template_for(course, assignment, options):
     return path
 
 
-def autograde_job(course, assignment, submission, options, template):
+def autograde_job(course, assignment, student, stems, options, template,
+                  staged_root=None, autograded_root=None, private=None):
     """A function, run in a child, that autogrades one staged submission into a private gradebook.
 
     It returns what nbgrader saved there (a record for :func:`grading.gradebook.save_record`)
-    and what the graded notebooks say failed; it never writes the course's gradebook.
+    and what the graded notebooks say failed; it never writes the course's gradebook. The
+    staged submission is read from ``staged_root``/<student>/<assignment> and graded into
+    ``autograded_root`` (by default the course's own folders).
     """
 
     def run():
@@ -120,29 +138,31 @@ def autograde_job(course, assignment, submission, options, template):
 
         from .gradebook import copy_sqlite, read_record
 
-        private = course.state("work", assignment.name, f"{submission.student}.db")
-        copy_sqlite(template, private)
-        db_url = f"sqlite:///{private}"
+        database = private or course.state("work", assignment, f"{student}.db")
+        copy_sqlite(template, database)
+        db_url = f"sqlite:///{database}"
         argv = _common_argv(course, options) + [
-            assignment.name,
-            "--student", submission.student,
+            assignment,
+            "--student", student,
             "--force",
             "--create",
-            f"--CourseDirectory.submitted_directory={course.state(STAGED)}",
+            f"--CourseDirectory.submitted_directory={staged_root or course.state(STAGED)}",
             f"--CourseDirectory.db_url={db_url}",
         ]
+        if autograded_root:
+            argv.append(f"--CourseDirectory.autograded_directory={autograded_root}")
         app = AutogradeApp()
         app.initialize(argv)
         app.start()
-        record = read_record(db_url, assignment.name, submission.student)
+        record = read_record(db_url, assignment, student)
         failed, notes = [], []
-        for stem in submission.staged:
-            path = os.path.join(course.step_dir(course.autograded_dir, submission.student, assignment.name),
-                                stem + ".ipynb")
-            more_failed, more_notes = report.notes_from_notebook(path)
+        graded = os.path.join(autograded_root, student, assignment) if autograded_root else (
+            course.step_dir(course.autograded_dir, student, assignment))
+        for stem in stems:
+            more_failed, more_notes = report.notes_from_notebook(os.path.join(graded, stem + ".ipynb"))
             failed += more_failed
             notes += more_notes
-        os.remove(private)
+        os.remove(database)
         return {"record": record, "failed": failed, "notes": notes}
 
     return run
@@ -158,6 +178,7 @@ class Job:
     digest: str = ""  # of the submitted files and the assignment's source: what the grade depends on
     template: str = ""  # the assignment's template gradebook
     child: object = None
+    started: float = 0.0
 
 
 class Progress:
@@ -182,12 +203,12 @@ class Progress:
              f"~{left:.0f} s left" + (f"  ({why})" if why else ""))
 
 
-def _finish(course, job, outcome, options):
+def _finish(course, job, outcome, options, in_process=False):
     """Record a finished autograde (the one writer of the course's gradebook); fill in job.result."""
     from .gradebook import mark_graded, save_record
 
     result, submission, name = job.result, job.submission, job.assignment.name
-    result.seconds = round(time.monotonic() - job.child.started, 2) if job.child else 0.0
+    result.seconds = round(time.monotonic() - job.started, 2)
     if isinstance(outcome, ChildFailed):
         result.problems.append(f"grading failed: {outcome}")
         outcome = None
@@ -195,14 +216,14 @@ def _finish(course, job, outcome, options):
     scores = None
     if record:
         try:
-            scores = run_in_child(lambda: save_record(course.db_url, name, submission.student, record),
-                                  course.state("logs", name, f"{submission.student}.save.log"))
+            scores = write_gradebook(lambda: save_record(course.db_url, name, submission.student, record),
+                                     course.state("logs", name, f"{submission.student}.save.log"), in_process)
         except ChildFailed as error:
             result.problems.append(f"the grade could not be saved in the gradebook: {error}")
     if scores is None:
         if not result.problems:
             result.problems.append("nbgrader saved no grade for this submission; see its log")
-        forget_student(course, job.assignment, submission.student)
+        forget_student(course, job.assignment, submission.student, in_process)
         return
     result.status = "graded"
     result.score = scores["score"]
@@ -221,9 +242,11 @@ def _run_jobs(course, jobs, options, progress):
             while waiting and len(running) < max(1, options.workers):
                 job = waiting.pop(0)
                 stage(course, job.assignment, job.submission)
-                job.child = Child(autograde_job(course, job.assignment, job.submission, options, job.template),
+                job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
+                                                list(job.submission.staged), options, job.template),
                                   course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
                                   options.student_time_limit)
+                job.started = job.child.started
                 running.append(job)
             deadlines = [job.child.deadline for job in running if job.child.deadline]
             wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
@@ -248,6 +271,49 @@ def _run_jobs(course, jobs, options, progress):
             job.child.kill()
             job.child.result_quietly()
         raise
+
+
+def _run_jobs_on_cluster(course, jobs, options, progress):
+    """Autograde ``jobs`` on the Dask cluster at ``options.scheduler``, recording each result once."""
+    import base64
+
+    from distributed import as_completed
+
+    from .cluster import connect, grade_on_worker, read_folder, settings_of, write_folder
+
+    client = connect(options.scheduler)
+    settings, templates, futures = settings_of(options), {}, {}
+    try:
+        _say(f"Dask cluster at {options.scheduler}: {len(client.scheduler_info().get('workers', {}))} worker(s)")
+        for job in jobs:
+            staged = stage(course, job.assignment, job.submission)
+            if job.template not in templates:
+                with open(job.template, "rb") as handle:
+                    templates[job.template] = base64.b64encode(handle.read()).decode()
+            job.started = time.monotonic()
+            future = client.submit(grade_on_worker, job.assignment.name, job.submission.student, read_folder(staged),
+                                   templates[job.template], settings, pure=False,
+                                   key=f"grade-{job.assignment.name}-{job.submission.student}-{os.urandom(4).hex()}")
+            futures[future] = job
+        for future in as_completed(list(futures)):
+            job = futures.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as error:  # the task failed on every worker Dask gave it to
+                outcome = ChildFailed(f"the cluster could not grade it: {type(error).__name__}: {error}")
+            else:
+                if "error" in outcome:
+                    outcome = ChildFailed(outcome["error"])
+                else:
+                    folder = course.step_dir(course.autograded_dir, job.submission.student, job.assignment.name)
+                    write_folder(folder, outcome.pop("autograded"))
+            _finish(course, job, outcome, options, in_process=True)
+            progress.finished(job, f" on {outcome.get('worker', '?')}" if isinstance(outcome, dict) else "")
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()
 
 
 def grade_assignments(course, names, options):
@@ -306,16 +372,21 @@ def grade_assignments(course, names, options):
     timeout = options.timeout or course.cell_timeout
     _say(f"Grading {total} submission(s) of {points}; {len(jobs)} to grade"
          + (f", {len(skipped)} already graded from the same files (--regrade grades them again)" if skipped else "")
-         + f"; {options.workers} at a time, cell timeout {timeout} s")
+         + (f"; on the Dask cluster {options.scheduler}" if options.scheduler else f"; {options.workers} at a time")
+         + f", cell timeout {timeout} s")
     progress = Progress(len(jobs))
     try:
-        _run_jobs(course, jobs, options, progress)
+        if options.scheduler:
+            _run_jobs_on_cluster(course, jobs, options, progress)
+        else:
+            _run_jobs(course, jobs, options, progress)
     except KeyboardInterrupt:
         left = len(jobs) - progress.done
         _say(f"\nStopped: {progress.done} graded in this run, {left} left. The gradebook holds only finished "
              "submissions; run the same command again to grade the rest.")
         raise SystemExit(130) from None
 
+    autograded_at = time.monotonic()
     for assignment, results in plans:
         graded = [r.student for r in results if r.status == "graded"]
         if options.feedback and graded:
@@ -327,6 +398,12 @@ def grade_assignments(course, names, options):
     elapsed = time.monotonic() - started
     reports = course.state("reports")
     os.makedirs(reports, exist_ok=True)
+    timing = {"seconds": round(elapsed, 2), "autograde_wall_seconds": round(autograded_at - started, 2),
+              "autograde_seconds": round(sum(job.result.seconds for job in jobs), 2),
+              "graded": len(jobs), "after_seconds": round(time.monotonic() - autograded_at, 2),
+              "workers": options.workers, "scheduler": options.scheduler}
+    with open(os.path.join(reports, "timing.json"), "w") as handle:
+        json.dump(timing, handle, indent=1)
     outcome = {}
     for assignment, results in plans:
         summary = _summary(assignment.name, results, elapsed, course, csv_path, options)
@@ -341,6 +418,8 @@ def grade_assignments(course, names, options):
         graded = sum(r.status == "graded" for _, results in plans for r in results)
         _say(f"\nAll assignments: graded {graded} of {total} submission(s) in {elapsed:.0f} s "
              f"({len(jobs)} graded in this run, {len(skipped)} unchanged since the last run)")
+    _say(f"Time: autograding {timing['autograde_wall_seconds']:.0f} s, feedback and grades.csv "
+         f"{timing['after_seconds']:.0f} s (details: {os.path.relpath(reports, course.root)}/timing.json)")
     return outcome
 
 

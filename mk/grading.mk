@@ -5,6 +5,7 @@
 #   make grade-all                        every assignment in one run (same as ASSIGNMENT=all)
 #        [WORKERS=2]                      submissions graded at once (default: the number of cores)
 #        [REGRADE=1]                      grade again what was graded before from the same files
+#        [SCHEDULER=tcp://host:8786]      grade on a Dask cluster (README, "On a cluster")
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
@@ -25,7 +26,8 @@ grade: setup
 	  echo "assignments: $$(ls solutions | tr '\n' ' ')"; exit 2; }
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") \
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)") \
-	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REGRADE),--regrade)
+	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REGRADE),--regrade) \
+	  $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
 grade-all:
 	@$(MAKE) --no-print-directory grade ASSIGNMENT=all

@@ -110,12 +110,17 @@ def gradebook_state(course):
     return rows, markers
 
 
+def interruptible():
+    """Ctrl-C reaches a program run from a terminal, even when this test runs in the background (where SIGINT is ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_stop(course, how):
     """Start grading, wait for the first finished submission, then stop the run ``how``."""
     env = dict(os.environ, PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
     process = subprocess.Popen([sys.executable, "-m", "grading", "grade", ASSIGNMENT, "--workers", "1"],
                                cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=interruptible)
     lines = []
     for line in process.stdout:
         lines.append(line)
@@ -147,9 +152,12 @@ def stopped_class(tmp_path_factory):
         code, output = start_and_stop(course, how)
         states.append(dict(how=how, code=code, output=output, state=gradebook_state(course)))
     final = run_grading(course, "grade", ASSIGNMENT)
+    final_state = gradebook_state(course)
+    logs = {path.name: path.read_text(errors="replace")[-4000:]
+            for path in (course / ".grading" / "logs" / ASSIGNMENT).glob("*.log")}
     again = run_grading(course, "grade", ASSIGNMENT)
     return dict(course=str(course), expected=expected, states=states, final=survival.outcome(final),
-                final_state=gradebook_state(course), again=survival.outcome(again))
+                final_state=final_state, again=survival.outcome(again), logs=logs)
 
 
 def test_ctrl_c_stops_the_run_with_a_message(stopped_class):
@@ -174,7 +182,9 @@ def test_the_next_run_grades_only_what_is_missing(stopped_class):
     left = len(stopped_class["expected"]) - done_before
     assert f"; {left} to grade, {done_before} already graded from the same files" in final["stdout"]
     scores, markers = stopped_class["final_state"]
-    assert scores == stopped_class["expected"] and markers == set(scores)
+    failed = [name for name in stopped_class["logs"] if f"{name[:-4]}: grading failed" in final["stdout"]]
+    assert scores == stopped_class["expected"] and markers == set(scores), (
+        final["stdout"][-3000:] + "".join(stopped_class["logs"][name] for name in failed))
     with open(Path(stopped_class["course"]) / "grades.csv", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["assignment"] == ASSIGNMENT]
     assert sorted(row["student_id"] for row in rows) == sorted(stopped_class["expected"])  # each once
