@@ -1,21 +1,23 @@
-"""How long grading a class takes: `python -m grading grade` against plain `nbgrader autograde`.
+"""How fast a class is graded: `python -m grading grade all` side by side against plain nbgrader.
 
 A synthetic class of N students, each submitting all six exercises (made from
 the released notebooks: two thirds answered with the teacher's solution, one
 third handed back blank, so that both passing and failing tests run), is graded
-three times on the same machine, in three copies of the course:
+in separate copies of the course, one way after the other in one run:
 
-- **grading**: ``python -m grading grade ASSIGNMENT`` for each assignment, the
-  teacher's command (checks, autograding one student at a time: the student's
-  cells in the sandbox, the tests in the grader; feedback HTML, grades.csv, summary);
-- **grading --no-sandbox**: the same without the sandbox (the sandbox's cost);
+- **workers=N**: ``python -m grading grade all --workers N`` (N = the number of
+  cores): the teacher's command, N submissions at a time, each in its own sandbox;
+- **workers=1**: the same, one submission at a time;
+- **workers=1, no sandbox**: the same without the sandbox (the sandbox's cost);
 - **nbgrader**: plain ``nbgrader generate_assignment``, ``nbgrader autograde``,
   ``nbgrader generate_feedback`` and ``nbgrader export`` for each assignment, run
-  serially with nbgrader's default preprocessors.
+  serially with nbgrader's default preprocessors (nbgrader cannot autograde in
+  parallel).
 
-Printed: seconds per submission (one student, one assignment) for autograding
-alone and for the whole run, and the ratio. Both copies live in a temporary folder
-(the repository's grading state is not touched).
+Printed: the whole run's seconds, submissions per minute and the throughput ratio
+to plain nbgrader; then where one submission's time goes, from the grading logs
+of the workers=1 run. Everything lives in a temporary folder (the repository's
+grading state is not touched).
 
 Run: .venv/bin/python benchmarks/bench_grading.py [--students 30] [--assignments 01-output-size ...]
 """
@@ -69,16 +71,43 @@ def nbgrader(course, *args):
 
 
 def time_grading(course, assignments, *extra):
-    autograde, total = 0.0, 0.0
-    for name in assignments:
-        start = time.perf_counter()
-        result = run_grading(course, "grade", name, *extra)
-        total += time.perf_counter() - start
-        if result.returncode != 0:
-            raise SystemExit(f"grading {name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-        with open(Path(course) / ".grading" / "reports" / f"{name}.json") as handle:
-            autograde += sum(row["seconds"] for row in json.load(handle)["results"])
-    return autograde, total
+    """Seconds for one `python -m grading grade` run over ``assignments``."""
+    start = time.perf_counter()
+    target = assignments[0] if len(assignments) == 1 else "all"
+    result = run_grading(course, "grade", target, *extra)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"grading failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return seconds
+
+
+def where_time_goes(course):
+    """Mean seconds per submission of each part, read from the per-student grading logs."""
+    import re
+
+    parts = {"student cells (in the sandbox)": 0.0, "test cells (calls into the kernel)": 0.0,
+             "setup cells (imports)": 0.0}
+    logs = [path for path in (Path(course) / ".grading" / "logs").glob("*/*.log")
+            if re.fullmatch(r"[^.]+\.log", path.name) and path.parent.name != "logs"]
+    count = 0
+    for path in logs:
+        text = path.read_text(errors="replace")
+        cells = re.findall(r"cell \d+ \(([^)]*)\) took ([\d.]+) s", text)
+        if not cells:
+            continue
+        count += 1
+        for name, seconds in cells:
+            key = ("test cells (calls into the kernel)" if name.startswith("test") else
+                   "setup cells (imports)" if "setup" in name or "import" in name else "student cells (in the sandbox)")
+            parts[key] += float(seconds)
+    with open(Path(course) / ".grading" / "reports" / "timing.json") as handle:
+        timing = json.load(handle)
+    total = timing["autograde_seconds"] / max(1, timing["graded"])
+    cells = sum(parts.values()) / max(1, count)
+    rows = [(name, value / max(1, count)) for name, value in parts.items()]
+    rows.append(("kernel start, nbgrader's checks, writing the graded notebook", total - cells))
+    rows.append(("feedback HTML, grades.csv, gradebook (per submission)", timing["after_seconds"] / max(1, timing["graded"])))
+    return rows
 
 
 def time_plain_nbgrader(course, assignments):
@@ -100,33 +129,39 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--assignments", nargs="*", default=None, help="default: all six")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     options = parser.parse_args()
     assignments = options.assignments or list(Course(ROOT).assignments)
     submissions = options.students * len(assignments)
-    print(f"class: {options.students} students x {len(assignments)} assignments = {submissions} submissions "
-          f"on {os.cpu_count()} CPU(s)")
+    import nbgrader
+    import torch
+
+    print(f"class: {options.students} students x {len(assignments)} assignments = {submissions} submissions; "
+          f"{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}, nbgrader {nbgrader.__version__}, "
+          f"torch {torch.__version__}")
+    runs = [("python -m grading grade all --workers %d" % options.workers, ("--workers", str(options.workers))),
+            ("python -m grading grade all --workers 1", ("--workers", "1")),
+            ("  ... --workers 1 --no-sandbox", ("--workers", "1", "--no-sandbox"))]
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
-        ours, unsandboxed, plain = (Path(scratch) / name for name in ("grading", "unsandboxed", "nbgrader"))
-        for course in (ours, unsandboxed, plain):
+        seconds = {}
+        for index, (label, extra) in enumerate(runs):
+            course = Path(scratch) / f"grading{index}"
             copy_course(ROOT, course)
             make_class(course, options.students, assignments)
-        ours_autograde, ours_total = time_grading(ours, assignments)
-        bare_autograde, bare_total = time_grading(unsandboxed, assignments, "--no-sandbox")
-        plain_autograde, plain_total = time_plain_nbgrader(plain, assignments)
-    rows = [
-        ("python -m grading grade", ours_autograde, ours_total),
-        ("  ... --no-sandbox", bare_autograde, bare_total),
-        ("plain nbgrader (serial)", plain_autograde, plain_total),
-    ]
-    print(f"{'':<26}{'autograde s/submission':>24}{'whole run s/submission':>24}{'whole run s':>14}")
-    for label, autograde, total in rows:
-        print(f"{label:<26}{autograde / submissions:>24.2f}{total / submissions:>24.2f}{total:>14.1f}")
-    print(f"ratio grading / nbgrader: autograde {ours_autograde / plain_autograde:.2f}, "
-          f"whole run {ours_total / plain_total:.2f}")
-    print(f"cost of the sandbox: {(ours_autograde - bare_autograde) / submissions:+.2f} s per submission "
-          f"(autograde ratio sandbox / no sandbox {ours_autograde / bare_autograde:.2f})")
-    print("(autograde: running the notebooks and saving grades; whole run: also the gradebook update, "
-          "feedback HTML and grades.csv)")
+            seconds[label] = time_grading(course, assignments, *extra)
+            if index == 1:
+                breakdown = where_time_goes(course)
+        plain = Path(scratch) / "nbgrader"
+        copy_course(ROOT, plain)
+        make_class(plain, options.students, assignments)
+        _, seconds["plain nbgrader, serial"] = time_plain_nbgrader(plain, assignments)
+    reference = seconds["plain nbgrader, serial"]
+    print(f"\n{'':<44}{'whole run s':>12}{'submissions/min':>17}{'throughput vs nbgrader':>24}")
+    for label, value in seconds.items():
+        print(f"{label:<44}{value:>12.1f}{submissions / value * 60:>17.1f}{reference / value:>23.2f}x")
+    print("\nwhere one submission's time goes (workers=1, seconds per submission):")
+    for label, value in breakdown:
+        print(f"  {label:<64}{value:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     python -m grading release [ASSIGNMENT ...]     regenerate exercises/ from solutions/
     python -m grading check-release                 exit 1 if exercises/ is out of date
     python -m grading grade ASSIGNMENT [--zip FILE] grade a class end to end
+    python -m grading grade all [--workers N]       every assignment, in one run
     python -m grading validate NOTEBOOK             run a notebook's tests; exit 1 if one fails
 """
 
@@ -11,6 +12,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _parser():
@@ -44,7 +55,7 @@ def _parser():
             "and grades.csv, and prints a summary. Submissions are only read."
         ),
     )
-    grade.add_argument("assignment", help="assignment name, a folder of solutions/")
+    grade.add_argument("assignment", help="assignment name, a folder of solutions/, or 'all' for every assignment")
     grade.add_argument("--zip", action="append", default=[], metavar="FILE",
                        help="an LMS download (zip) of the submissions; may be repeated")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
@@ -63,6 +74,17 @@ def _parser():
                        help="pass a setting to nbgrader, e.g. --nbgrader-arg=--GuardedExecute.probe_timeout=5")
     grade.add_argument("--no-feedback", dest="feedback", action="store_false", help="skip the feedback HTML")
     grade.add_argument("--csv", default="grades.csv", help="where to export the grades (default: grades.csv)")
+    grade.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="grade N submissions at once, each in its own sandboxed kernel "
+                            "(default: the number of cores, %(default)s)")
+    grade.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, also those already graded from the same files")
+    grade.add_argument("--scheduler", default=os.environ.get("GRADING_SCHEDULER") or None, metavar="ADDRESS",
+                       help="grade on a Dask cluster (tcp://host:8786) instead of this machine's cores")
+
+    from .cluster import parser_for
+
+    parser_for(commands)
     return parser
 
 
@@ -83,6 +105,10 @@ def main(argv=None):
     from .course import Course
 
     course = Course(root)
+    if options.command == "autograde-one":
+        from .cluster import autograde_one
+
+        return autograde_one(course, options.request)
     if options.command == "release":
         from .release import release
 
@@ -108,7 +134,7 @@ def main(argv=None):
         import nbgrader.apps  # noqa: F401
 
         from . import checks, execute  # noqa: F401
-        from .grade import grade_assignment
+        from .grade import grade_assignments
 
         try:
             import torch  # noqa: F401
@@ -120,7 +146,14 @@ def main(argv=None):
         options.kernel = choose_kernel(options.kernel, options.sandbox)
         if options.kernel is None:
             return 2
-        grade_assignment(course, options.assignment, options)
+        if options.assignment == "all":
+            if options.zip:
+                print("--zip collects one assignment's download: name the assignment, not 'all'")
+                return 2
+            names = list(course.assignments)
+        else:
+            names = [course.assignment(options.assignment).name]
+        grade_assignments(course, names, options)
     return 0
 
 

@@ -1,9 +1,16 @@
-"""Grading one assignment end to end: collect, check, autograde, feedback, export, summary."""
+"""Grading assignments end to end: collect, check, autograde, feedback, export, summary.
+
+Submissions are autograded side by side (``--workers``), each in its own forked
+child and sandboxed kernel, into a private gradebook; the parent alone writes the
+course's gradebook (see :mod:`grading.gradebook`). A submission graded before from
+the same files is not graded again unless ``--regrade`` is given.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import sys
 import time
@@ -12,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 
 from . import report
-from .runner import ChildFailed, nbgrader_app, run_in_child
+from .runner import Child, ChildFailed, nbgrader_app, run_in_child
 from .submissions import STAGED, collect_zip, find_submissions, inspect, locked_sources, stage
 
 
@@ -66,54 +73,359 @@ def prepare_gradebook(course, assignment, options):
         ) from None
 
 
-def _scores(course, assignment_name, student):
-    from nbgrader.api import Gradebook, MissingEntry
+def write_gradebook(function, log_path, in_process=False):
+    """Run a write to the course's gradebook: in a forked child (the default), or here.
 
-    with Gradebook(course.db_url) as gb:
+    Writes run in this process when other threads are running (a Dask client's), since
+    forking then is not safe; :class:`nbgrader.api.Gradebook` closes its connections after
+    each use, so later forks inherit none.
+    """
+    if in_process:
         try:
-            submission = gb.find_submission(assignment_name, student)
-        except MissingEntry:
-            return None
-        return {
-            "score": submission.score,
-            "max_score": submission.max_score,
-            "notebooks": {nb.name: [nb.score, nb.max_score] for nb in submission.notebooks},
-        }
+            return function()
+        except Exception as error:  # the same failure a child would report
+            raise ChildFailed(f"{type(error).__name__}: {error}") from error
+    return run_in_child(function, log_path)
 
 
-def autograde_student(course, assignment, submission, options):
-    from nbgrader.apps import AutogradeApp
-
-    argv = _common_argv(course, options) + [
-        assignment.name,
-        "--student", submission.student,
-        "--force",
-        "--create",
-        f"--CourseDirectory.submitted_directory={course.state(STAGED)}",
-    ]
-    log_path = course.state("logs", assignment.name, f"{submission.student}.log")
-    after = lambda app: _scores(course, assignment.name, submission.student)  # noqa: E731
-    return run_in_child(nbgrader_app(AutogradeApp, argv, after), log_path, options.student_time_limit), log_path
-
-
-def forget_student(course, assignment, student):
+def forget_student(course, assignment, student, in_process=False):
     """Remove an earlier grade (and its outputs) for a submission that can no longer be graded."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from .gradebook import forget, unmark
 
-    def run():
-        with Gradebook(course.db_url) as gb:
-            gb.update_or_create_student(student)
-            try:
-                gb.remove_submission(assignment.name, student)
-            except MissingEntry:
-                pass
-        return True
-
-    run_in_child(run, course.state("logs", assignment.name, f"{student}.forget.log"))
+    unmark(course, assignment.name, student)
+    write_gradebook(lambda: forget(course.db_url, assignment.name, student),
+                    course.state("logs", assignment.name, f"{student}.forget.log"), in_process)
     for step in (course.autograded_dir, course.feedback_dir):
         folder = course.step_dir(step, student, assignment.name)
         if os.path.isdir(folder):
             shutil.rmtree(folder)
+
+
+def template_for(course, assignment, options):
+    """A SQLite gradebook holding the assignment's cells, copied for each submission's autograde."""
+    from .gradebook import copy_sqlite, sqlite_path
+
+    path = course.state("work", assignment.name, "template.db")
+    main = sqlite_path(course.db_url)
+    if main:
+        copy_sqlite(main, path)  # the course's gradebook, just prepared
+        return path
+    if os.path.exists(path):
+        os.remove(path)
+    from nbgrader.apps import GenerateAssignmentApp
+
+    argv = _common_argv(course, options) + [
+        assignment.name, "--force",
+        f"--CourseDirectory.release_directory={course.state('release')}",
+        f"--CourseDirectory.db_url=sqlite:///{path}",
+    ]
+    run_in_child(nbgrader_app(GenerateAssignmentApp, argv), course.state("logs", assignment.name, "template.log"))
+    return path
+
+
+def autograde_job(course, assignment, student, stems, options, template,
+                  staged_root=None, autograded_root=None, private=None):
+    """A function, run in a child, that autogrades one staged submission into a private gradebook.
+
+    It returns what nbgrader saved there (a record for :func:`grading.gradebook.save_record`)
+    and what the graded notebooks say failed; it never writes the course's gradebook. The
+    staged submission is read from ``staged_root``/<student>/<assignment> and graded into
+    ``autograded_root`` (by default the course's own folders).
+    """
+
+    def run():
+        from nbgrader.apps import AutogradeApp
+
+        from .gradebook import copy_sqlite, read_record
+
+        database = private or course.state("work", assignment, f"{student}.db")
+        copy_sqlite(template, database)
+        db_url = f"sqlite:///{database}"
+        argv = _common_argv(course, options) + [
+            assignment,
+            "--student", student,
+            "--force",
+            "--create",
+            f"--CourseDirectory.submitted_directory={staged_root or course.state(STAGED)}",
+            f"--CourseDirectory.db_url={db_url}",
+        ]
+        if autograded_root:
+            argv.append(f"--CourseDirectory.autograded_directory={autograded_root}")
+        app = AutogradeApp()
+        app.initialize(argv)
+        app.start()
+        record = read_record(db_url, assignment, student)
+        failed, notes = [], []
+        graded = os.path.join(autograded_root, student, assignment) if autograded_root else (
+            course.step_dir(course.autograded_dir, student, assignment))
+        for stem in stems:
+            more_failed, more_notes = report.notes_from_notebook(os.path.join(graded, stem + ".ipynb"))
+            failed += more_failed
+            notes += more_notes
+        os.remove(database)
+        return {"record": record, "failed": failed, "notes": notes}
+
+    return run
+
+
+@dataclass
+class Job:
+    """One submission to grade: where it stands in the run."""
+
+    assignment: object
+    submission: object
+    result: Result
+    digest: str = ""  # of the submitted files and the assignment's source: what the grade depends on
+    template: str = ""  # the assignment's template gradebook
+    child: object = None
+    started: float = 0.0
+
+
+class Progress:
+    """One line per finished submission, with the whole run's done/total, failures, rate and time left."""
+
+    def __init__(self, total):
+        self.total, self.done, self.failed, self.started = total, 0, 0, time.monotonic()
+
+    def finished(self, job, note=""):
+        self.done += 1
+        result = job.result
+        if result.status != "graded":
+            self.failed += 1
+        elapsed = time.monotonic() - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done) / rate if rate else 0.0
+        shown = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "not graded"
+        why = "; ".join(result.problems + result.notes)
+        width = len(str(self.total))
+        _say(f"[{self.done:>{width}}/{self.total}] {job.assignment.name:<16} {result.student:<16} {shown:>10} "
+             f"{result.seconds:5.1f} s{note} | {self.failed} not graded, {rate * 60:.1f}/min, "
+             f"~{left:.0f} s left" + (f"  ({why})" if why else ""))
+
+
+def _finish(course, job, outcome, options, in_process=False):
+    """Record a finished autograde (the one writer of the course's gradebook); fill in job.result."""
+    from .gradebook import mark_graded, save_record
+
+    result, submission, name = job.result, job.submission, job.assignment.name
+    result.seconds = round(time.monotonic() - job.started, 2)
+    if isinstance(outcome, ChildFailed):
+        result.problems.append(f"grading failed: {outcome}")
+        outcome = None
+    record = outcome and outcome.get("record")
+    scores = None
+    if record:
+        try:
+            scores = write_gradebook(lambda: save_record(course.db_url, name, submission.student, record),
+                                     course.state("logs", name, f"{submission.student}.save.log"), in_process)
+        except ChildFailed as error:
+            result.problems.append(f"the grade could not be saved in the gradebook: {error}")
+    if scores is None:
+        if not result.problems:
+            result.problems.append("nbgrader saved no grade for this submission; see its log")
+        forget_student(course, job.assignment, submission.student, in_process)
+        return
+    result.status = "graded"
+    result.score = scores["score"]
+    result.max_score = scores["max_score"]
+    result.notebooks = scores["notebooks"]
+    result.failed_tests += outcome["failed"]
+    result.notes += outcome["notes"]
+    mark_graded(course, name, submission.student, job.digest, asdict(result))
+
+
+def _run_jobs(course, jobs, options, progress):
+    """Autograde ``jobs`` with up to ``options.workers`` children at once, recording each as it ends."""
+    waiting, running = list(jobs), []
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, options.workers):
+                job = waiting.pop(0)
+                stage(course, job.assignment, job.submission)
+                job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
+                                                list(job.submission.staged), options, job.template),
+                                  course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
+                                  options.student_time_limit)
+                job.started = job.child.started
+                running.append(job)
+            deadlines = [job.child.deadline for job in running if job.child.deadline]
+            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready, _, _ = select.select([job.child for job in running], [], [], wait)
+            ready = {id(child) for child in ready}
+            now = time.monotonic()
+            for job in list(running):
+                if id(job.child) in ready:
+                    job.child.read()
+                elif job.child.overdue(now):
+                    job.child.kill()
+                if job.child.done:
+                    running.remove(job)
+                    try:
+                        outcome = job.child.result()
+                    except ChildFailed as error:
+                        outcome = error
+                    _finish(course, job, outcome, options)
+                    progress.finished(job)
+    except BaseException:
+        for job in running:
+            job.child.kill()
+            job.child.result_quietly()
+        raise
+
+
+def _run_jobs_on_cluster(course, jobs, options, progress):
+    """Autograde ``jobs`` on the Dask cluster at ``options.scheduler``, recording each result once."""
+    import base64
+
+    from distributed import as_completed
+
+    from .cluster import connect, grade_on_worker, read_folder, settings_of, write_folder
+
+    client = connect(options.scheduler)
+    settings, templates, futures = settings_of(options), {}, {}
+    try:
+        _say(f"Dask cluster at {options.scheduler}: {len(client.scheduler_info().get('workers', {}))} worker(s)")
+        for job in jobs:
+            staged = stage(course, job.assignment, job.submission)
+            if job.template not in templates:
+                with open(job.template, "rb") as handle:
+                    templates[job.template] = base64.b64encode(handle.read()).decode()
+            job.started = time.monotonic()
+            future = client.submit(grade_on_worker, job.assignment.name, job.submission.student, read_folder(staged),
+                                   templates[job.template], settings, pure=False,
+                                   key=f"grade-{job.assignment.name}-{job.submission.student}-{os.urandom(4).hex()}")
+            futures[future] = job
+        for future in as_completed(list(futures)):
+            job = futures.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as error:  # the task failed on every worker Dask gave it to
+                outcome = ChildFailed(f"the cluster could not grade it: {type(error).__name__}: {error}")
+            else:
+                if "error" in outcome:
+                    outcome = ChildFailed(outcome["error"])
+                else:
+                    folder = course.step_dir(course.autograded_dir, job.submission.student, job.assignment.name)
+                    write_folder(folder, outcome.pop("autograded"))
+            _finish(course, job, outcome, options, in_process=True)
+            progress.finished(job, f" on {outcome.get('worker', '?')}" if isinstance(outcome, dict) else "")
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()
+
+
+def grade_assignments(course, names, options):
+    """Grade every submission of the assignments ``names`` in one run; returns {name: [Result]}."""
+    from .gradebook import already_graded, digest, has_submission
+
+    started = time.monotonic()
+    plans, jobs, skipped = [], [], []
+    for name in names:
+        assignment = course.assignment(name)
+        if options.zip:
+            for message in collect_zip(course, assignment, options.zip, _say):
+                _say(f"  {message}")
+        submissions = find_submissions(course, assignment, options.student)
+        if not submissions:
+            if len(names) == 1:
+                raise SystemExit(
+                    f"no submissions for {name}: expected folders {course.submitted_dir}/<student>/{name}/ "
+                    "(or pass --zip FILE with the LMS download)"
+                )
+            continue
+        prepare_gradebook(course, assignment, options)
+        template = template_for(course, assignment, options)
+        released = {}
+        for stem in assignment.notebooks:
+            path = os.path.join(course.step_dir(course.state("release"), ".", name), stem + ".ipynb")
+            released[stem] = locked_sources(nbformat.read(path, as_version=4))
+        source = course.step_dir(course.source_dir, ".", name)
+        in_gradebook = set(run_in_child(
+            lambda subs=submissions, name=name: [s.student for s in subs if has_submission(course.db_url, name, s.student)],
+            course.state("logs", name, "resume.log")))
+        results = []
+        for submission in submissions:
+            inspect(course, assignment, submission, released)
+            max_points = sum(assignment.points.values())
+            result = Result(submission.student, max_score=max_points, problems=list(submission.problems),
+                            notes=list(submission.notes))
+            results.append(result)
+            if not submission.gradable:
+                forget_student(course, assignment, submission.student)
+                continue
+            job = Job(assignment, submission, result, digest=digest(submission.folder, source), template=template)
+            earlier = None if options.regrade or submission.student not in in_gradebook else (
+                already_graded(course, name, submission.student, job.digest))
+            if earlier:
+                result.__dict__.update(earlier)
+                skipped.append(job)
+            else:
+                jobs.append(job)
+        plans.append((assignment, results))
+    if not plans:
+        raise SystemExit("no submissions for " + ", ".join(names))
+
+    total = sum(len(results) for _, results in plans)
+    points = ", ".join(f"{a.name} ({len(r)}, {sum(a.points.values()):g} points)" for a, r in plans)
+    timeout = options.timeout or course.cell_timeout
+    _say(f"Grading {total} submission(s) of {points}; {len(jobs)} to grade"
+         + (f", {len(skipped)} already graded from the same files (--regrade grades them again)" if skipped else "")
+         + (f"; on the Dask cluster {options.scheduler}" if options.scheduler else f"; {options.workers} at a time")
+         + f", cell timeout {timeout} s")
+    progress = Progress(len(jobs))
+    try:
+        if options.scheduler:
+            _run_jobs_on_cluster(course, jobs, options, progress)
+        else:
+            _run_jobs(course, jobs, options, progress)
+    except KeyboardInterrupt:
+        left = len(jobs) - progress.done
+        _say(f"\nStopped: {progress.done} graded in this run, {left} left. The gradebook holds only finished "
+             "submissions; run the same command again to grade the rest.")
+        raise SystemExit(130) from None
+
+    autograded_at = time.monotonic()
+    for assignment, results in plans:
+        graded = [r.student for r in results if r.status == "graded"]
+        if options.feedback and graded:
+            _say(f"Writing feedback for {assignment.name}: {len(graded)} student(s)...")
+            for student, error in generate_feedback(course, assignment, options, graded):
+                next(r for r in results if r.student == student).problems.append(f"no feedback: {error}")
+    csv_path = export_grades(course, options)
+
+    elapsed = time.monotonic() - started
+    reports = course.state("reports")
+    os.makedirs(reports, exist_ok=True)
+    timing = {"seconds": round(elapsed, 2), "autograde_wall_seconds": round(autograded_at - started, 2),
+              "autograde_seconds": round(sum(job.result.seconds for job in jobs), 2),
+              "graded": len(jobs), "after_seconds": round(time.monotonic() - autograded_at, 2),
+              "workers": options.workers, "scheduler": options.scheduler}
+    with open(os.path.join(reports, "timing.json"), "w") as handle:
+        json.dump(timing, handle, indent=1)
+    outcome = {}
+    for assignment, results in plans:
+        summary = _summary(assignment.name, results, elapsed, course, csv_path, options)
+        _say(summary)
+        with open(os.path.join(reports, f"{assignment.name}.json"), "w") as handle:
+            json.dump({"assignment": assignment.name, "seconds": round(elapsed, 2),
+                       "results": [asdict(r) for r in results]}, handle, indent=1)
+        with open(os.path.join(reports, f"{assignment.name}.txt"), "w") as handle:
+            handle.write(summary + "\n")
+        outcome[assignment.name] = results
+    if len(plans) > 1:
+        graded = sum(r.status == "graded" for _, results in plans for r in results)
+        _say(f"\nAll assignments: graded {graded} of {total} submission(s) in {elapsed:.0f} s "
+             f"({len(jobs)} graded in this run, {len(skipped)} unchanged since the last run)")
+    _say(f"Time: autograding {timing['autograde_wall_seconds']:.0f} s, feedback and grades.csv "
+         f"{timing['after_seconds']:.0f} s (details: {os.path.relpath(reports, course.root)}/timing.json)")
+    return outcome
+
+
+def grade_assignment(course, name, options):
+    """Grade one assignment; returns the list of :class:`Result`."""
+    return grade_assignments(course, [name], options)[name]
 
 
 def generate_feedback(course, assignment, options, students):
@@ -145,87 +457,6 @@ def export_grades(course, options):
     argv = _common_argv(course, options) + ["--to", target]
     run_in_child(nbgrader_app(ExportApp, argv), course.state("logs", "export.log"))
     return target
-
-
-def grade_assignment(course, name, options):
-    """The whole run; returns the list of :class:`Result` (also saved as JSON)."""
-    started = time.monotonic()
-    assignment = course.assignment(name)
-    max_points = sum(assignment.points.values())
-
-    if options.zip:
-        for message in collect_zip(course, assignment, options.zip, _say):
-            _say(f"  {message}")
-
-    submissions = find_submissions(course, assignment, options.student)
-    if not submissions:
-        raise SystemExit(
-            f"no submissions for {name}: expected folders {course.submitted_dir}/<student>/{name}/ "
-            "(or pass --zip FILE with the LMS download)"
-        )
-    timeout = options.timeout or course.cell_timeout
-    _say(f"Grading {name}: {len(submissions)} submission(s), {max_points:g} points each, cell timeout {timeout} s")
-    prepare_gradebook(course, assignment, options)
-    released = {}
-    for stem in assignment.notebooks:
-        path = os.path.join(course.step_dir(course.state("release"), ".", name), stem + ".ipynb")
-        released[stem] = locked_sources(nbformat.read(path, as_version=4))
-
-    results = []
-    for number, submission in enumerate(submissions, 1):
-        began = time.monotonic()
-        inspect(course, assignment, submission, released)
-        result = Result(submission.student, max_score=max_points, problems=list(submission.problems),
-                        notes=list(submission.notes))
-        if not submission.gradable:
-            forget_student(course, assignment, submission.student)
-        else:
-            stage(course, assignment, submission)
-            try:
-                scores, log_path = autograde_student(course, assignment, submission, options)
-            except ChildFailed as error:
-                scores = None
-                result.problems.append(f"grading failed: {error}")
-            if scores is None:
-                if not result.problems:
-                    result.problems.append("nbgrader saved no grade for this submission; see its log")
-                forget_student(course, assignment, submission.student)
-            else:
-                result.status = "graded"
-                result.score = scores["score"]
-                result.max_score = scores["max_score"]
-                result.notebooks = scores["notebooks"]
-                for stem in submission.staged:
-                    path = os.path.join(course.step_dir(course.autograded_dir, submission.student, name),
-                                        stem + ".ipynb")
-                    failed, notes = report.notes_from_notebook(path)
-                    result.failed_tests += failed
-                    result.notes += notes
-        result.seconds = round(time.monotonic() - began, 2)
-        results.append(result)
-        shown = f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else "not graded"
-        why = "; ".join(result.problems + result.notes)
-        _say(f"[{number:>{len(str(len(submissions)))}}/{len(submissions)}] {submission.student:<16} "
-             f"{shown:>10}  {result.seconds:5.1f} s" + (f"  ({why})" if why else ""))
-
-    graded = [r.student for r in results if r.status == "graded"]
-    if options.feedback and graded:
-        _say(f"Writing feedback for {len(graded)} student(s)...")
-        for student, error in generate_feedback(course, assignment, options, graded):
-            next(r for r in results if r.student == student).problems.append(f"no feedback: {error}")
-    csv_path = export_grades(course, options)
-
-    elapsed = time.monotonic() - started
-    summary = _summary(name, results, elapsed, course, csv_path, options)
-    _say(summary)
-    reports = course.state("reports")
-    os.makedirs(reports, exist_ok=True)
-    with open(os.path.join(reports, f"{name}.json"), "w") as handle:
-        json.dump({"assignment": name, "seconds": round(elapsed, 2), "results": [asdict(r) for r in results]},
-                  handle, indent=1)
-    with open(os.path.join(reports, f"{name}.txt"), "w") as handle:
-        handle.write(summary + "\n")
-    return results
 
 
 def _summary(name, results, elapsed, course, csv_path, options):

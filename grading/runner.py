@@ -21,65 +21,114 @@ class ChildFailed(Exception):
     """The child exited without a result; ``str()`` says how."""
 
 
+class Child:
+    """A forked child running ``function()``; its JSON result comes back through a pipe.
+
+    Start several and wait on their ``fileno()`` with ``select`` to run them side by
+    side from one thread (forking from a single-threaded parent is safe).
+    """
+
+    def __init__(self, function, log_path, time_limit=None, tag=None):
+        self.log_path, self.time_limit, self.tag = log_path, time_limit, tag
+        os.makedirs(os.path.dirname(log_path), exist_ok=True)
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read_end)
+                log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                result = function()
+                payload = json.dumps(result).encode()
+                while payload:
+                    written = os.write(write_end, payload)
+                    payload = payload[written:]
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+                traceback.print_exc()
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                try:
+                    os.close(write_end)
+                finally:
+                    os._exit(code or 0)
+        os.close(write_end)
+        self.fd = read_end
+        self.started = time.monotonic()
+        self.deadline = self.started + time_limit if time_limit else None
+        self.chunks, self.killed, self.done = [], False, False
+
+    def fileno(self):
+        return self.fd
+
+    def read(self):
+        """Read what is available (call when ``select`` says so); True at the end of the output."""
+        chunk = os.read(self.fd, 65536)
+        if chunk:
+            self.chunks.append(chunk)
+            return False
+        self.done = True
+        return True
+
+    def overdue(self, now=None):
+        return self.deadline is not None and (now or time.monotonic()) >= self.deadline
+
+    def kill(self):
+        """Stop the child now (its time is up, or the whole run is being stopped)."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.killed = True
+        self.done = True
+
+    def result_quietly(self):
+        """Reap a child that was stopped, ignoring how it ended."""
+        try:
+            self.result()
+        except (ChildFailed, OSError, ValueError):
+            pass
+
+    def result(self):
+        """Reap the child; its result, or :class:`ChildFailed` saying how it ended."""
+        os.close(self.fd)
+        _, status = os.waitpid(self.pid, 0)
+        if self.killed:
+            raise ChildFailed(f"stopped after {self.time_limit:.0f} s (the time limit for one submission)")
+        if os.WIFSIGNALED(status):
+            name = signal.Signals(os.WTERMSIG(status)).name
+            raise ChildFailed(f"the grading process was killed by {name} (by the submission's code?)")
+        code = os.WEXITSTATUS(status)
+        if code != 0 or not self.chunks:
+            raise ChildFailed(f"nbgrader failed (exit status {code}); see {self.log_path}")
+        return json.loads(b"".join(self.chunks).decode())
+
+
 def run_in_child(function, log_path, time_limit=None):
     """Run ``function()`` in a forked child; return its JSON-able result.
 
     Raises :class:`ChildFailed` if the child exits with an error, is killed, or
     runs longer than ``time_limit`` seconds (then it is killed).
     """
-    os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read_end)
-            log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            result = function()
-            payload = json.dumps(result).encode()
-            while payload:
-                written = os.write(write_end, payload)
-                payload = payload[written:]
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-            traceback.print_exc()
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            try:
-                os.close(write_end)
-            finally:
-                os._exit(code or 0)
-    os.close(write_end)
-    chunks, deadline, killed = [], (time.monotonic() + time_limit) if time_limit else None, False
+    child = Child(function, log_path, time_limit)
     try:
-        while True:
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([read_end], [], [], wait)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
-            chunk = os.read(read_end, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    if killed:
-        raise ChildFailed(f"stopped after {time_limit:.0f} s (the time limit for one submission)")
-    if os.WIFSIGNALED(status):
-        name = signal.Signals(os.WTERMSIG(status)).name
-        raise ChildFailed(f"the grading process was killed by {name} (by the submission's code?)")
-    code = os.WEXITSTATUS(status)
-    if code != 0 or not chunks:
-        raise ChildFailed(f"nbgrader failed (exit status {code}); see {log_path}")
-    return json.loads(b"".join(chunks).decode())
+        while not child.done:
+            wait = None if child.deadline is None else max(0.0, child.deadline - time.monotonic())
+            ready, _, _ = select.select([child], [], [], wait)
+            if ready:
+                child.read()
+            elif child.overdue():
+                child.kill()
+    except BaseException:  # Ctrl-C: the child goes too
+        child.kill()
+        child.result_quietly()
+        raise
+    return child.result()
 
 
 def nbgrader_app(app_class, argv, after=None):

@@ -4,13 +4,17 @@
 #   make validate NB=path/to/notebook.ipynb  run a notebook's tests (as nbgrader validate does), with
 #                                         whole messages; exit status 1 if a test fails
 #   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
+#   make grade-all                        every assignment in one run (same as ASSIGNMENT=all)
+#        [WORKERS=2]                      submissions graded at once (default: the number of cores)
+#        [REGRADE=1]                      grade again what was graded before from the same files
+#        [SCHEDULER=tcp://host:8786]      grade on a Dask cluster (README, "On a cluster")
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
 
-.PHONY: release check-release validate grade test-grading bench-grading
+.PHONY: release check-release validate grade grade-all test-grading bench-grading
 
 release: setup
 	$(BIN)/python -m grading release $(ASSIGNMENTS)
@@ -24,11 +28,15 @@ validate: setup
 
 grade: setup
 	@test -n "$(ASSIGNMENT)" || { \
-	  echo "usage: make grade ASSIGNMENT=<name> [ZIP=file.zip] [TIMEOUT=seconds] [STUDENT=id]"; \
+	  echo "usage: make grade ASSIGNMENT=<name>|all [ZIP=file.zip] [TIMEOUT=seconds] [STUDENT=id] [WORKERS=n] [REGRADE=1]"; \
 	  echo "assignments: $$(ls solutions | tr '\n' ' ')"; exit 2; }
 	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") \
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)") \
-	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox)
+	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REGRADE),--regrade) \
+	  $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
+
+grade-all:
+	@$(MAKE) --no-print-directory grade ASSIGNMENT=all
 
 test-grading: setup
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/grading

@@ -160,7 +160,7 @@ def grade_class(tmp_path_factory):
                         "--nbgrader-arg=--GuardedExecute.probe_timeout=3")
     first_report, first_csv = read_report(course), read_csv(course)
     again = ["solution", "partial", "tampered", "renamed", "badjson"]
-    second = run_grading(course, "grade", ASSIGNMENT, "--timeout", str(CELL_TIMEOUT),
+    second = run_grading(course, "grade", ASSIGNMENT, "--regrade", "--timeout", str(CELL_TIMEOUT),
                          *[arg for student in again for arg in ("--student", student)])
     return dict(course=str(course), expected=expected, first=outcome(first), second=outcome(second), report=first_report,
                 csv=first_csv, second_report=read_report(course), second_csv=read_csv(course), again=again,

@@ -105,12 +105,12 @@ def copy_course(source_root, target):
     return target
 
 
-def run_grading(course_root, *args, timeout=1800):
-    """``python -m grading ARGS`` in ``course_root`` with this Python's tools first on PATH."""
+def run_grading(course_root, *args, timeout=1800, env=None):
+    """``python -m grading ARGS`` in ``course_root`` with this Python's tools first on PATH (and ``env`` added)."""
     import subprocess
     import sys
 
-    env = dict(os.environ)
+    env = dict(os.environ, **(env or {}))
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "grading", *args],

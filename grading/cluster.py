@@ -1,0 +1,154 @@
+"""Grading on a Dask distributed cluster: each worker autogrades in its own sandbox.
+
+The coordinator (``python -m grading grade ... --scheduler tcp://host:8786``)
+checks and stages each submission as usual, then sends a task per submission:
+the staged files and the assignment's template gradebook, as bytes. A worker (a
+``dask worker`` started in a copy of the course: the repository, its environment
+and bubblewrap) writes them into a scratch folder of its own and runs
+``python -m grading autograde-one`` there, in a fresh process (no fork from the
+worker's threads). The task returns what nbgrader saved (a record), the graded
+notebooks and the failed tests; the coordinator alone writes the gradebook.
+
+If a worker dies, Dask runs its tasks on another worker; each task's result is
+recorded once, when the coordinator receives it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+# Settings of the run that a worker needs (the rest stays with the coordinator).
+SETTINGS = ("timeout", "kernel", "sandbox", "nbgrader_arg", "student_time_limit")
+
+
+def settings_of(options):
+    return {name: getattr(options, name) for name in SETTINGS}
+
+
+def read_folder(folder):
+    """{relative path: base64 text} of the files under ``folder``."""
+    files = {}
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(dirs)
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            with open(path, "rb") as handle:
+                files[os.path.relpath(path, folder)] = base64.b64encode(handle.read()).decode()
+    return files
+
+
+def write_folder(folder, files):
+    """Write what :func:`read_folder` read into ``folder`` (which it empties first)."""
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    for relative, data in files.items():
+        path = os.path.normpath(os.path.join(folder, relative))
+        if not path.startswith(os.path.normpath(folder) + os.sep):
+            raise ValueError(f"a file outside the folder: {relative!r}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(data))
+
+
+def worker_course_root():
+    """Where this worker's copy of the course is: $GRADING_COURSE_DIR, or the folder it was started in."""
+    root = os.environ.get("GRADING_COURSE_DIR") or os.getcwd()
+    if not os.path.exists(os.path.join(root, "nbgrader_config.py")):
+        raise RuntimeError(
+            f"this Dask worker runs in {root}, which is not a copy of the course (no nbgrader_config.py): "
+            "start `dask worker` from the course's root folder, or set GRADING_COURSE_DIR"
+        )
+    return root
+
+
+def grade_on_worker(assignment, student, staged, template, settings):
+    """A Dask task: autograde one submission on this worker; returns the outcome and the graded files."""
+    import socket
+
+    root = worker_course_root()
+    scratch = os.path.join(root, ".grading", "remote", f"{student}-{uuid.uuid4().hex[:12]}")
+    os.makedirs(scratch)
+    try:
+        write_folder(os.path.join(scratch, "staged", student, assignment), staged)
+        template_path = os.path.join(scratch, "template.db")
+        with open(template_path, "wb") as handle:
+            handle.write(base64.b64decode(template))
+        request = dict(settings, assignment=assignment, student=student, scratch=scratch, template=template_path)
+        request_path = os.path.join(scratch, "request.json")
+        with open(request_path, "w") as handle:
+            json.dump(request, handle)
+        limit = settings.get("student_time_limit") or None
+        try:
+            process = subprocess.run(
+                [sys.executable, "-m", "grading", "--course-dir", root, "autograde-one", request_path],
+                cwd=root, capture_output=True, text=True, timeout=limit,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"stopped after {limit:.0f} s (the time limit for one submission)"}
+        result_path = os.path.join(scratch, "result.json")
+        if process.returncode != 0 or not os.path.exists(result_path):
+            tail = (process.stdout + process.stderr)[-2000:]
+            return {"error": f"grading failed on worker {socket.gethostname()} (exit status {process.returncode}): {tail}"}
+        with open(result_path) as handle:
+            outcome = json.load(handle)
+        outcome["autograded"] = read_folder(os.path.join(scratch, "autograded", student, assignment))
+        outcome["worker"] = socket.gethostname()
+        return outcome
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def autograde_one(course, request_path):
+    """``python -m grading autograde-one REQUEST``: the worker side, in a fresh process."""
+    from types import SimpleNamespace
+
+    from .grade import autograde_job
+    from .sandbox import choose_kernel
+
+    with open(request_path) as handle:
+        request = json.load(handle)
+    options = SimpleNamespace(**{name: request[name] for name in SETTINGS})
+    options.kernel = choose_kernel(options.kernel, options.sandbox)
+    if options.kernel is None:
+        return 2
+    scratch = request["scratch"]
+    staged = os.path.join(scratch, "staged")
+    stems = [name[: -len(".ipynb")] for name in os.listdir(os.path.join(staged, request["student"], request["assignment"]))
+             if name.endswith(".ipynb")]
+    run = autograde_job(course, request["assignment"], request["student"], stems, options, request["template"],
+                        staged_root=staged, autograded_root=os.path.join(scratch, "autograded"),
+                        private=os.path.join(scratch, "private.db"))
+    outcome = run()
+    with open(os.path.join(scratch, "result.json"), "w") as handle:
+        json.dump(outcome, handle)
+    return 0
+
+
+def parser_for(commands):
+    one = commands.add_parser("autograde-one", help=argparse.SUPPRESS)
+    one.add_argument("request")
+    return one
+
+
+def connect(address):
+    """A Dask client for ``address`` (tcp://host:port), with a clear message when it cannot connect."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SystemExit("--scheduler needs Dask's `distributed` package (in requirements.txt): "
+                         "run `make setup`") from None
+    try:
+        return Client(address, timeout="20s")
+    except (OSError, TimeoutError) as error:
+        raise SystemExit(
+            f"cannot reach the Dask scheduler at {address} ({error}). Start one with `dask scheduler` and "
+            "workers with `dask worker ADDRESS` in a copy of the course (see README, grading on a cluster)."
+        ) from None
