@@ -112,6 +112,7 @@ def template_for(course, assignment, options):
         return path
     if os.path.exists(path):
         os.remove(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     from nbgrader.apps import GenerateAssignmentApp
 
     argv = _common_argv(course, options) + [
