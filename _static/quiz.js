@@ -103,6 +103,22 @@
     }
   });
 
+  // Keys pressed in a quiz belong to its controls. A host page may use them as shortcuts: JupyterLab's
+  // notebook takes Enter and the arrow keys (the form would never submit, the radio buttons never move).
+  // So they stop here, on window, before any other listener; their default actions (typing, moving
+  // between radio buttons, Tab, Space) still happen, and Enter checks the answer.
+  window.addEventListener("keydown", function (event) {
+    const control = event.target;
+    if (!(control instanceof HTMLElement) || !control.closest("form.quiz-question")) {
+      return;
+    }
+    event.stopPropagation();
+    if (event.key === "Enter" && control instanceof HTMLInputElement) {
+      event.preventDefault();
+      control.form.requestSubmit();
+    }
+  }, true);
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest ? event.target.closest("[data-quiz-reveal]") : null;
     const form = button ? button.closest("form.quiz-question") : null;

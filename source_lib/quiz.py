@@ -202,7 +202,8 @@ def render(questions, keys, prefix="quiz"):
     css = (STATIC / "quiz.css").read_text(encoding="utf-8")
     js = (STATIC / "quiz.js").read_text(encoding="utf-8")
     meta = json.dumps({"questions": len(questions)})
-    return (f'<div class="quiz" data-quiz=\'{meta}\'>\n<style>{css}</style>\n' + "\n".join(parts)
+    return (f'<div class="quiz" data-quiz=\'{meta}\'>\n<style>{css}</style>\n'
+            + "\n".join(parts)
             + f"\n<script>{js}</script>\n</div>")
 
 
