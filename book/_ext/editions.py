@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import gettext
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 

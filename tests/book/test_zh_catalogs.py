@@ -157,7 +157,8 @@ def test_chinese_pages_use_the_glossary_terms(page):
         prose = _prose(message.id)
         for chinese, english in pairs:
             if any(_mentions(prose, term) for term in english) and not any(term in message.string for term in chinese):
-                problems.append(f"{english[0]!r} is not translated as {' or '.join(chinese)}: {_first_words(message.string, 3)!r}")
+                wanted = " or ".join(chinese)
+                problems.append(f"{english[0]!r} is not translated as {wanted}: {_first_words(message.string, 3)!r}")
         # A rival may be part of a longer glossary term (近邻插值 in 最近邻插值): that use is right.
         text = message.string
         for term in chinese_terms:
