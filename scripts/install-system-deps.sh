@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need: chromium (the browser tests) and
-# bubblewrap (the grading sandbox). As root it uses apt-get; otherwise it says
+# Installs the Debian packages the tests need: chromium (the browser tests),
+# bubblewrap (the grading sandbox) and fonts-noto-cjk (Chinese text in figures). As root it uses apt-get; otherwise it says
 # what to run. Nothing happens when both are already there.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
-
-from tests.support.book_paths import REPO, book_html_dir
+from support.book_paths import REPO, book_html_dir
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import glossary_pairs, translated_pages  # noqa: E402
