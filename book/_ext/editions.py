@@ -177,6 +177,18 @@ def _relative_root(pagename: str, language: str) -> str:
     return "../" * up
 
 
+def _theme_words(app, pagename, templatename, context, doctree):
+    """The search box's placeholder in the page's language.
+
+    Jupyter Book sets it to an English sentence in the theme options; the book
+    theme's own default is "Search...", with "Search" from Sphinx's catalogs.
+    """
+    if _language(app.config) != SOURCE_LANGUAGE:
+        from sphinx.locale import _
+
+        context["theme_search_bar_text"] = _("Search") + "..."
+
+
 def _alternate_links(app, pagename, templatename, context, doctree):
     language = _language(app.config)
     if language not in EDITIONS:
@@ -226,5 +238,6 @@ def setup(app):
     app.connect("builder-inited", _load_pages)
     app.connect("doctree-resolved", _untranslated_notice)
     app.connect("html-page-context", _alternate_links)
+    app.connect("html-page-context", _theme_words)
     # _static/language-switch.js and .css are listed by Jupyter Book with every file of _static/.
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -132,18 +132,20 @@ def _theme_catalog(package: str, domain: str, *parts: str):
 def test_the_theme_speaks_chinese_on_chinese_pages(site, page):
     """The words of Sphinx and the themes come from their own zh_CN catalogs, not from this repository."""
     folder, base = site
+    sphinx = _theme_catalog("sphinx", "sphinx", "locale")
     pydata = _theme_catalog("pydata_sphinx_theme", "sphinx", "locale")
     book = _theme_catalog("sphinx_book_theme", "booktheme", "theme", "sphinx_book_theme", "static", "locales")
-    page.goto(f"{base}{FOLDER}/book/reference/10-glossary.html")
+    page.goto(f"{base}{FOLDER}/book/index.html")
+
     def chinese(word):
-        return {catalog.gettext(word) for catalog in (pydata, book)} - {word}
+        return {catalog.gettext(word) for catalog in (sphinx, pydata, book)} - {word}
 
     shown = {
         "search box": (page.locator(".bd-search input").first.get_attribute("placeholder") or "").removesuffix("..."),
         "Contents": page.locator(".page-toc.tocsection").first.inner_text().strip(),
-        "previous": page.locator(".prev-next-area .prev-next-subtitle").first.inner_text().strip(),
+        "next": page.locator(".prev-next-area .prev-next-subtitle").first.inner_text().strip(),
     }
-    words = {"search box": "Search", "Contents": "Contents", "previous": "previous"}
+    words = {"search box": "Search", "Contents": "Contents", "next": "next"}
     for what, text in shown.items():
         wanted = chinese(words[what])
         assert wanted, f"the themes' catalogs have no Chinese for {words[what]!r}"
