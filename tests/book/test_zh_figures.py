@@ -1,4 +1,4 @@
-"""Figures with Chinese text: drawn with a CJK font through matplotlib's font fallback, never as empty boxes.
+"""Figures and the explorer on Chinese pages: Chinese text drawn with a CJK font (never empty boxes), labels from one table.
 
 Needs Debian's fonts-noto-cjk (scripts/install-system-deps.sh installs it):
 skipped without it, unless the CI variable is set.
@@ -68,3 +68,17 @@ def test_latin_text_keeps_its_font(fallback):
     assert fallback[0] == "DejaVu Sans"
     path = font_manager.findfont(font_manager.FontProperties(family=fallback))
     assert "DejaVuSans" in os.path.basename(path)
+
+
+def test_the_chinese_explorer_spec_has_every_label_translated_and_the_same_settings():
+    from source_lib.explorer import browser, languages
+
+    english, chinese = browser.spec(), browser.spec("zh_CN")
+    for key in ("defaults", "panels", "colours", "cells"):
+        assert chinese[key] == english[key]
+    for key in ("controls", "values", "legend"):
+        assert [row[0] for row in chinese[key]] == [row[0] for row in english[key]]
+        for (_, label, *_rest), (_, translated, *_more) in zip(english[key], chinese[key]):
+            assert translated == languages.LABELS["zh_CN"][label]
+    with pytest.raises(ValueError, match="no explorer labels for language 'xx'"):
+        browser.spec("xx")
