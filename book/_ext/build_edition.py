@@ -4,7 +4,7 @@ Jupyter Book 1 builds one language. This script makes the Sphinx configuration
 from ``_config.yml`` exactly as ``jupyter-book build`` does, changes only what a
 second language needs, and runs Sphinx:
 
-    python book/_ext/build_edition.py html zh_CN    # the Chinese edition into _build/html/zh
+    python book/_ext/build_edition.py html zh_CN    # the Chinese edition: _build/zh_CN/html, linked as _build/html/zh
     python book/_ext/build_edition.py gettext       # the message templates into _build/gettext
 
 Both share the English build's execution cache (``_build/.jupyter_cache``), so a
@@ -14,6 +14,7 @@ doctree holds the translated text.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -56,8 +57,16 @@ def build(builder: str, language: str | None = None, force_all: bool = False) ->
     if builder == "gettext":
         outdir, doctrees = BUILD / "gettext", BUILD / ".doctrees-gettext"
     elif builder == "html" and language in EDITIONS and EDITIONS[language]["folder"]:
-        outdir = BUILD / "html" / EDITIONS[language]["folder"]
-        doctrees = BUILD / f".doctrees-{language}"
+        # Built beside the English edition (myst-nb writes its images next to the
+        # output folder) and linked into it, so that _build/html/zh/ is the edition.
+        outdir = BUILD / language / "html"
+        doctrees = BUILD / language / ".doctrees"
+        link = BUILD / "html" / EDITIONS[language]["folder"]
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        if not link.is_symlink():
+            link.symlink_to(Path("..") / language / "html", target_is_directory=True)
     else:
         known = ", ".join(lang for lang, e in EDITIONS.items() if e["folder"])
         print(f"usage: build_edition.py html LANGUAGE | gettext   (LANGUAGE is one of: {known})", file=sys.stderr)
