@@ -4,7 +4,7 @@ Jupyter Book 1 builds one language. This script makes the Sphinx configuration
 from ``_config.yml`` exactly as ``jupyter-book build`` does, changes only what a
 second language needs, and runs Sphinx:
 
-    python book/_ext/build_edition.py html zh_CN    # the Chinese edition: _build/zh_CN/html, linked as _build/html/zh
+    python book/_ext/build_edition.py html zh_CN    # the Chinese edition: _build/zh_CN/html, copied to _build/html/zh
     python book/_ext/build_edition.py gettext       # the message templates into _build/gettext
 
 Both share the English build's execution cache (``_build/.jupyter_cache``), so a
@@ -58,15 +58,9 @@ def build(builder: str, language: str | None = None, force_all: bool = False) ->
         outdir, doctrees = BUILD / "gettext", BUILD / ".doctrees-gettext"
     elif builder == "html" and language in EDITIONS and EDITIONS[language]["folder"]:
         # Built beside the English edition (myst-nb writes its images next to the
-        # output folder) and linked into it, so that _build/html/zh/ is the edition.
+        # output folder) and then copied into it, so that _build/html/zh/ is the edition.
         outdir = BUILD / language / "html"
         doctrees = BUILD / language / ".doctrees"
-        link = BUILD / "html" / EDITIONS[language]["folder"]
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_dir() and not link.is_symlink():
-            shutil.rmtree(link)
-        if not link.is_symlink():
-            link.symlink_to(Path("..") / language / "html", target_is_directory=True)
     else:
         known = ", ".join(lang for lang, e in EDITIONS.items() if e["folder"])
         print(f"usage: build_edition.py html LANGUAGE | gettext   (LANGUAGE is one of: {known})", file=sys.stderr)
@@ -84,7 +78,15 @@ def build(builder: str, language: str | None = None, force_all: bool = False) ->
         keep_going=True,
         force_all=force_all,
     )
-    return 1 if isinstance(result, Exception) else int(result or 0)
+    status = 1 if isinstance(result, Exception) else int(result or 0)
+    if builder == "html" and status == 0:
+        target = BUILD / "html" / EDITIONS[language]["folder"]
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        elif target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(outdir, target)
+    return status
 
 
 if __name__ == "__main__":
