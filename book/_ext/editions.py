@@ -26,6 +26,8 @@ from pathlib import Path
 
 import tomllib
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 SOURCE_LANGUAGE = "en"
@@ -159,6 +161,28 @@ class TranslateFigureText(SphinxPostTransform):
                     caption += nodes.Text(translated)
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """Translate the captions of the parts of the table of contents ("The lecture").
+
+    sphinx-external-toc inserts the toctrees from _toc.yml (priority 100) after
+    Sphinx translated the page (priority 20); the captions are messages of the
+    root page's catalog.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        if _language(self.config) == SOURCE_LANGUAGE or self.app.builder.name == "gettext":
+            return
+        toctrees = list(self.document.findall(addnodes.toctree))
+        catalog = _catalog(self.app, self.env.docname) if toctrees else None
+        if catalog is None:
+            return
+        for toctree in toctrees:
+            if toctree.get("caption"):
+                toctree["caption"] = toctree["rawcaption"] = catalog.gettext(toctree["caption"])
+
+
 def _catalog(app, docname: str):
     from sphinx.util.i18n import docname_to_domain
 
@@ -252,6 +276,7 @@ def _explorer_labels(app):
 
 
 def setup(app):
+    app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
     app.connect("builder-inited", _load_pages)

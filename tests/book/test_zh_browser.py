@@ -173,3 +173,22 @@ def test_search_finds_chinese_terms(site, page, word):
     hrefs = page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.getAttribute('href'))")
     found = {re.sub(r"[?#].*$", "", href) for href in hrefs}
     assert expected <= found, f"searching {word}: expected {sorted(expected)} among {sorted(found)}"
+
+
+def test_the_parts_of_the_table_of_contents_have_their_chinese_captions():
+    from babel.messages.pofile import read_po
+
+    folder = book_html_dir()
+    root = translated_pages(LANGUAGE)[0]
+    with (REPO / "locale" / LANGUAGE / "LC_MESSAGES" / f"{root}.po").open("rb") as handle:
+        catalog = read_po(handle)
+
+    def captions(relative):
+        soup = BeautifulSoup((folder / relative).read_text(encoding="utf-8"), "html.parser")
+        return [caption.get_text(strip=True) for caption in soup.select(".bd-sidebar-primary .caption-text")]
+
+    english = captions("book/lecture/01-concept.html")
+    assert english, "no part captions in the sidebar"
+    wanted = [catalog.get(text).string if catalog.get(text) else text for text in english]
+    assert wanted != english, f"{root}.po translates none of the captions {english}"
+    assert captions(f"{FOLDER}/book/lecture/01-concept.html") == wanted
