@@ -275,10 +275,25 @@ def _explorer_labels(app):
         target.write_text(text, encoding="ascii")
 
 
+def _gettext_sees_html_outputs(app, config):
+    """Let the gettext builder choose a cell's output as the HTML builder does.
+
+    myst-nb has no output priority for the gettext builder, so it would keep no
+    output at all, and the captions and alt texts of figures would never reach
+    the catalogs.
+    """
+    from myst_nb.core.render import base_render_priority
+
+    config.nb_mime_priority_overrides = [
+        ("gettext", mime, priority) for mime, priority in base_render_priority()["html"].items()
+    ] + list(config.nb_mime_priority_overrides)
+
+
 def setup(app):
     app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
+    app.connect("config-inited", _gettext_sees_html_outputs)
     app.connect("builder-inited", _load_pages)
     # After explorer_spec's handler (priority 500).
     app.connect("builder-inited", _explorer_labels, priority=600)
