@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (see README.md):
-#   make book   builds the HTML book into _build/html
+#   make book   builds the HTML book into _build/html (the Chinese edition into _build/html/zh)
 #   make test   runs the whole suite (library, book, browser, grading)
 # Both create .venv and install requirements.txt first if needed, and only
 # reinstall when requirements.txt, constraints.txt or pyproject.toml change.
@@ -35,8 +35,11 @@ system-deps:
 # alone asks for --all (the executed chapters still come from the cache).
 STATIC_CHANGED = $(shell find _static -newer _build/html/_static/documentation_options.js 2>/dev/null | head -n 1)
 
+# After the English edition: the message templates and the translated editions
+# (mk/translations.mk), which reuse the chapters' executed outputs.
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(STATIC_CHANGED),--all)
+	$(MAKE) --no-print-directory book-editions
 
 test: setup system-deps lint book
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900

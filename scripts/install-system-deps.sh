@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need: chromium (the browser tests),
-# bubblewrap (the grading sandbox) and postgresql (the gradebook-server test). As root it uses apt-get; otherwise it says
+# bubblewrap (the grading sandbox), postgresql (the gradebook-server test) and fonts-noto-cjk
+# (Chinese text in figures). As root it uses apt-get; otherwise it says
 # what to run. Nothing happens when both are already there.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -29,6 +29,8 @@ __all__ = [
     "COLOURS",
     "GRID_FONTSIZE",
     "TEXT_PX_KEY",
+    "FONT_FAMILIES",
+    "use_font_fallback",
     "draw_grid",
     "four_steps_arrays",
     "plot_four_steps",
@@ -62,6 +64,36 @@ GRID_FONTSIZE = 11
 #: The PNG text chunk in which :func:`use_book_figures` records the height, in the image's own
 #: pixels, of the smallest font in the figure (read by the book's figure tests).
 TEXT_PX_KEY = "Smallest text px"
+
+
+#: The fonts matplotlib tries, in order, for each character of a figure's text: Latin letters
+#: and digits from matplotlib's own DejaVu Sans, Chinese from Noto Sans CJK SC (Debian's
+#: fonts-noto-cjk, installed by scripts/install-system-deps.sh).
+FONT_FAMILIES = ["DejaVu Sans", "Noto Sans CJK SC"]
+
+
+def use_font_fallback():
+    """Let figures show Chinese labels: set matplotlib's font list to :data:`FONT_FAMILIES`.
+
+    Every drawing helper here calls it. Text made only of Latin letters and digits
+    looks the same as before. Returns the families that are installed; a Chinese
+    label needs the last one (without it matplotlib draws empty boxes and warns
+    "Glyph ... missing from font(s)").
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    if FONT_FAMILIES[-1] not in names:
+        # Fonts installed after matplotlib built its font cache are not in it yet.
+        for path in font_manager.findSystemFonts():
+            if "NotoSansCJK" in path.rsplit("/", 1)[-1]:
+                font_manager.fontManager.addfont(path)
+        names = {font.name for font in font_manager.fontManager.ttflist}
+    installed = [family for family in FONT_FAMILIES if family in names]
+    if matplotlib.rcParams["font.family"] != installed:
+        matplotlib.rcParams["font.family"] = installed
+    return installed
 
 
 def format_number(value):
@@ -98,6 +130,8 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
     """
     from matplotlib.patches import Rectangle
 
+    # The axes may come from a figure made before the fallback was set: name the fonts.
+    families = use_font_fallback()
     array = np.asarray(array)
     if array.ndim != 2:
         raise ValueError(f"draw_grid expects a 2-D array, got shape {array.shape}")
@@ -118,9 +152,9 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
                                    edgecolor="#555555", linewidth=0.8))
             if numbers:
                 labels.append(ax.text(j + 0.5, i + 0.5, format_number(array[i, j]),
-                                      ha="center", va="center", fontsize=size))
+                                      ha="center", va="center", fontsize=size, family=families))
     if title:
-        ax.set_title(title, fontsize=GRID_FONTSIZE)
+        ax.set_title(title, fontsize=GRID_FONTSIZE, family=families)
     return labels
 
 
@@ -235,6 +269,7 @@ def plot_grids(rows, cell=0.45, gap=0.8, title_lines=2):
     """
     import matplotlib.pyplot as plt
 
+    use_font_fallback()
     title = 0.35 + 0.5 * title_lines  # in cells
     rows = [[dict(panel, array=np.asarray(panel["array"])) for panel in row] for row in rows]
     if not rows or not all(rows):
@@ -334,6 +369,7 @@ class SizePlot:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        use_font_fallback()
         self.figure = Figure(figsize=(4.2, 2.8))
         FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()

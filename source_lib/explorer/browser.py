@@ -21,6 +21,7 @@ import json
 
 from ..plotting import COLOURS
 from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from .languages import translate_labels
 from .state import (
     CONTROLS,
     DEFAULTS,
@@ -39,8 +40,11 @@ __all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
 SPEC_GLOBAL = "TRANSPOSED_EXPLORER_SPEC"
 
 
-def spec():
+def spec(language=None):
     """The explorer's settings and looks, as plain JSON-ready data.
+
+    ``language`` (e.g. ``"zh_CN"``) gives the labels of that edition of the book
+    (:mod:`.languages`); by default they are English.
 
     Returns
     -------
@@ -60,7 +64,7 @@ def spec():
     >>> s["controls"][0], s["defaults"]["stride"], s["values"][1]
     (['height', 'input height H', 1, 6], 2, ['ones', 'all ones'])
     """
-    return {
+    return translate_labels({
         "controls": [list(control) for control in CONTROLS],
         "defaults": dict(DEFAULTS),
         "values": [[mode, VALUE_LABELS[mode]] for mode in VALUES],
@@ -72,11 +76,11 @@ def spec():
         "highlights": dict(HIGHLIGHTS),
         "labels": dict(STEPPER_LABELS),
         "play": dict(PLAY_INTERVALS),
-    }
+    }, language)
 
 
-def spec_script():
-    """The JavaScript that defines ``window.TRANSPOSED_EXPLORER_SPEC`` (:func:`spec`).
+def spec_script(language=None):
+    """The JavaScript that defines ``window.TRANSPOSED_EXPLORER_SPEC`` (:func:`spec` of ``language``).
 
     Returns
     -------
@@ -92,5 +96,5 @@ def spec_script():
     return (
         "// Generated from source_lib.explorer.browser.spec() when the book is built"
         " (book/_ext/explorer_spec.py); do not edit.\n"
-        f"window.{SPEC_GLOBAL} = {json.dumps(spec(), sort_keys=False)};\n"
+        f"window.{SPEC_GLOBAL} = {json.dumps(spec(language), sort_keys=False)};\n"
     )

@@ -1,0 +1,32 @@
+// The language switch: a link to the same page in the other edition of the book.
+// book/_ext/editions.py writes <link rel="alternate" hreflang=... data-edition-switch=...>
+// into the head of every page whose counterpart exists; this script shows it as a
+// link in the page's header, next to the theme's buttons.
+(function () {
+  "use strict";
+  function addSwitch() {
+    var links = document.querySelectorAll('link[rel="alternate"][data-edition-switch]');
+    if (!links.length || document.querySelector(".language-switch")) {
+      return;
+    }
+    var bar = document.createElement("nav");
+    bar.className = "language-switch";
+    bar.setAttribute("aria-label", document.documentElement.lang.indexOf("zh") === 0 ? "语言" : "Language");
+    links.forEach(function (link) {
+      var anchor = document.createElement("a");
+      anchor.href = link.getAttribute("href");
+      anchor.hreflang = link.hreflang;
+      anchor.lang = link.hreflang;
+      anchor.className = "language-switch-link";
+      anchor.textContent = link.dataset.editionSwitch;
+      bar.appendChild(anchor);
+    });
+    var place = document.querySelector(".article-header-buttons") || document.querySelector(".bd-header-article") || document.body;
+    place.insertBefore(bar, place.firstChild);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addSwitch);
+  } else {
+    addSwitch();
+  }
+})();

@@ -1,0 +1,304 @@
+"""The book's language editions: one source, translated through Sphinx's gettext catalogs.
+
+The English edition is the source. Another edition is the same project built
+with ``language`` set (see ``book/_ext/build_edition.py``); its messages come
+from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
+
+* keeps computed output out of the catalogs: every text node inside a myst-nb
+  cell output (tables, numbers, printed arrays) is marked ``translatable=False``
+  once the output is chosen, so ``sphinx-build -b gettext`` extracts only the
+  prose, figure captions and alt texts that the authors wrote;
+* translates figure captions and alt texts that myst-nb creates from cell
+  metadata after Sphinx's own translation step has run;
+* links every page to the same page of the other edition with
+  ``<link rel="alternate" hreflang=...>`` (``_static/language-switch.js`` turns
+  that link into a visible switch), only to pages the other edition has
+  translated (``locale/translated-pages.toml``);
+* puts a notice on pages of a translated edition that are not translated yet;
+* gives the browser explorer its labels in the edition's language.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import tomllib
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+SOURCE_LANGUAGE = "en"
+# The languages a reader can switch to, with the name the switch shows and the
+# folder of the edition under the English HTML.
+EDITIONS = {
+    "en": {"folder": "", "name": "English", "hreflang": "en"},
+    "zh_CN": {"folder": "zh", "name": "中文", "hreflang": "zh-CN"},
+}
+UNTRANSLATED_NOTICE = {
+    "zh_CN": "本页尚未译成中文，以下是英文原文。",
+}
+TRANSLATED_PAGES = Path(__file__).resolve().parents[2] / "locale" / "translated-pages.toml"
+
+
+def translated_pages(language: str, path: Path = TRANSLATED_PAGES) -> list[str]:
+    """The docnames (``book/index``) that the catalogs of ``language`` translate completely."""
+    with path.open("rb") as handle:
+        table = tomllib.load(handle)
+    if language not in table or not isinstance(table[language].get("pages"), list):
+        raise ValueError(f"{path}: no [{language}] table with a list `pages = [...]`; add one, e.g. pages = [\"book/index\"]")
+    return list(table[language]["pages"])
+
+
+GLOSSARY = Path(__file__).resolve().parents[1] / "reference" / "10-glossary.md"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def glossary_pairs(path: Path = GLOSSARY) -> list[tuple[list[str], list[str]]]:
+    """The glossary's entries as (Chinese terms, English terms), in the order of the page.
+
+    The glossary (``book/reference/10-glossary.md``) is the one list of term
+    pairs: each entry of its ``{glossary}`` block names the Chinese term(s), then
+    the English term(s), then an indented definition.
+    """
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^```\{glossary\}\n(.*?)^```", text, re.S | re.M)
+    if match is None:
+        raise ValueError(f"{path}: no ```{{glossary}} block found; the glossary's term pairs must be in one")
+    pairs, terms = [], []
+    for line in match.group(1).splitlines():
+        if not line.strip():
+            continue
+        if line[0].isspace():
+            if terms:
+                chinese = [t for t in terms if _CJK.search(t)]
+                english = [t for t in terms if not _CJK.search(t)]
+                if not chinese or not english:
+                    raise ValueError(f"{path}: the entry {terms} needs a Chinese and an English term")
+                pairs.append((chinese, english))
+                terms = []
+        else:
+            terms.append(line.strip())
+    return pairs
+
+
+def write_search_dictionary(target: Path, path: Path = GLOSSARY) -> Path:
+    """A jieba user dictionary of the glossary's Chinese terms, so that search finds them whole."""
+    words = sorted({term for chinese, _ in glossary_pairs(path) for term in chinese})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{word} 1000 n\n" for word in words)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _language(config) -> str:
+    return config.language or SOURCE_LANGUAGE
+
+
+def _inside_output(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and parent.get("nb_element") == "cell_code_output":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _outputs(document: nodes.document):
+    return document.findall(lambda n: isinstance(n, nodes.container) and n.get("nb_element") == "cell_code_output")
+
+
+class ComputedOutputNotTranslatable(SphinxPostTransform):
+    """Mark what a code cell printed or displayed, and display math, as not to translate.
+
+    Figure captions and alt texts stay translatable: the authors wrote them.
+    """
+
+    # After myst-nb chose the output (SelectMimeType, priority 4).
+    default_priority = 5
+
+    def run(self, **kwargs) -> None:
+        # Display formulas are the same in every language.
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+        for output in _outputs(self.document):
+            for node in output.findall(nodes.TextElement):
+                if isinstance(node, nodes.caption):
+                    continue
+                node["translatable"] = False
+
+
+class TranslateFigureText(SphinxPostTransform):
+    """Translate the captions and alt texts of figures drawn by code cells.
+
+    myst-nb builds these figures from cell metadata when it chooses an output,
+    after Sphinx translated the page, so they are looked up here in the same
+    catalog. A caption is replaced by its translation as plain text.
+    """
+
+    default_priority = 6
+
+    def run(self, **kwargs) -> None:
+        language = _language(self.config)
+        if language == SOURCE_LANGUAGE or self.app.builder.name == "gettext":
+            return
+        catalog = _catalog(self.app, self.env.docname)
+        if catalog is None:
+            return
+        for output in _outputs(self.document):
+            for image in output.findall(nodes.image):
+                alt = image.get("alt")
+                if alt and catalog.gettext(alt) != alt:
+                    image["alt"] = catalog.gettext(alt)
+            for caption in output.findall(nodes.caption):
+                source = caption.rawsource.replace("\n", " ").strip() or caption.astext().replace("\n", " ").strip()
+                translated = catalog.gettext(source)
+                if translated != source:
+                    caption.children = []
+                    caption += nodes.Text(translated)
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """Translate the captions of the parts of the table of contents ("The lecture").
+
+    sphinx-external-toc inserts the toctrees from _toc.yml (priority 100) after
+    Sphinx translated the page (priority 20); the captions are messages of the
+    root page's catalog.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        if _language(self.config) == SOURCE_LANGUAGE or self.app.builder.name == "gettext":
+            return
+        toctrees = list(self.document.findall(addnodes.toctree))
+        catalog = _catalog(self.app, self.env.docname) if toctrees else None
+        if catalog is None:
+            return
+        for toctree in toctrees:
+            if toctree.get("caption"):
+                toctree["caption"] = toctree["rawcaption"] = catalog.gettext(toctree["caption"])
+
+
+def _catalog(app, docname: str):
+    from sphinx.util.i18n import docname_to_domain
+
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    for folder in dirs:
+        try:
+            return gettext.translation(domain, localedir=folder, languages=[app.config.language])
+        except OSError:
+            continue
+    return None
+
+
+def _relative_root(pagename: str, language: str) -> str:
+    """From a page of ``language`` to the top of the English HTML folder."""
+    up = pagename.count("/") + (1 if EDITIONS[language]["folder"] else 0)
+    return "../" * up
+
+
+def _theme_words(app, pagename, templatename, context, doctree):
+    """The search box's placeholder in the page's language.
+
+    Jupyter Book sets it to an English sentence in the theme options; the book
+    theme's own default is "Search...", with "Search" from Sphinx's catalogs.
+    """
+    if _language(app.config) != SOURCE_LANGUAGE:
+        from sphinx.locale import _
+
+        context["theme_search_bar_text"] = _("Search") + "..."
+
+
+def _alternate_links(app, pagename, templatename, context, doctree):
+    language = _language(app.config)
+    if language not in EDITIONS:
+        return
+    root = _relative_root(pagename, language)
+    links = []
+    for other, edition in EDITIONS.items():
+        if other == language:
+            continue
+        if other != SOURCE_LANGUAGE and pagename not in app.env.edition_pages.get(other, ()):
+            continue
+        folder = f"{edition['folder']}/" if edition["folder"] else ""
+        href = f"{root}{folder}{pagename}.html"
+        links.append(
+            f'<link rel="alternate" hreflang="{edition["hreflang"]}" href="{href}" '
+            f'title="{edition["name"]}" data-edition-switch="{edition["name"]}">'
+        )
+    if links:
+        context["metatags"] = context.get("metatags", "") + "\n".join(links) + "\n"
+
+
+def _load_pages(app):
+    app.env.edition_pages = {}
+    for language in EDITIONS:
+        if language != SOURCE_LANGUAGE:
+            app.env.edition_pages[language] = set(translated_pages(language))
+
+
+def _untranslated_notice(app, doctree, docname):
+    language = _language(app.config)
+    if language == SOURCE_LANGUAGE or app.builder.name == "gettext":
+        return
+    if docname in app.env.edition_pages.get(language, ()):
+        return
+    notice = nodes.admonition(classes=["note", "translation-pending"])
+    notice += nodes.title(text="注意" if language.startswith("zh") else "Note")
+    notice += nodes.paragraph(text=UNTRANSLATED_NOTICE.get(language, "This page is not translated yet."))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None:
+        title_index = section.first_child_matching_class(nodes.title)
+        section.insert(0 if title_index is None else title_index + 1, notice)
+
+
+def _explorer_labels(app):
+    """The browser explorer's labels in the edition's language (source_lib.explorer.languages).
+
+    Runs after explorer_spec.py wrote the English spec to _static/explorer-spec.js
+    and writes the same spec with translated labels over it.
+    """
+    language = _language(app.config)
+    if language == SOURCE_LANGUAGE or app.builder.format != "html":
+        return
+    from source_lib.explorer.browser import spec_script
+
+    target = Path(app.outdir) / "_static" / "explorer-spec.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = spec_script(language)
+    if not target.is_file() or target.read_text(encoding="ascii") != text:
+        target.write_text(text, encoding="ascii")
+
+
+def _gettext_sees_html_outputs(app, config):
+    """Let the gettext builder choose a cell's output as the HTML builder does.
+
+    myst-nb has no output priority for the gettext builder, so it would keep no
+    output at all, and the captions and alt texts of figures would never reach
+    the catalogs.
+    """
+    from myst_nb.core.render import base_render_priority
+
+    config.nb_mime_priority_overrides = [
+        ("gettext", mime, priority) for mime, priority in base_render_priority()["html"].items()
+    ] + list(config.nb_mime_priority_overrides)
+
+
+def setup(app):
+    app.add_transform(TranslateTocCaptions)
+    app.add_post_transform(ComputedOutputNotTranslatable)
+    app.add_post_transform(TranslateFigureText)
+    app.connect("config-inited", _gettext_sees_html_outputs)
+    app.connect("builder-inited", _load_pages)
+    # After explorer_spec's handler (priority 500).
+    app.connect("builder-inited", _explorer_labels, priority=600)
+    app.connect("doctree-resolved", _untranslated_notice)
+    app.connect("html-page-context", _alternate_links)
+    app.connect("html-page-context", _theme_words)
+    # _static/language-switch.js and .css are listed by Jupyter Book with every file of _static/.
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

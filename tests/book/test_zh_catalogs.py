@@ -1,0 +1,169 @@
+"""The Chinese catalogs: complete and current for the pages declared translated, free of computed output,
+and written with the glossary's terms.
+
+`make book` writes the message templates of the English source to _build/gettext
+(book/_ext/build_edition.py gettext) and `make translations` merges them into
+locale/zh_CN/LC_MESSAGES/**/*.po. These tests read both; they need no browser.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from support.book_paths import REPO, book_html_dir
+
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+from editions import glossary_pairs, translated_pages  # noqa: E402
+
+LANGUAGE = "zh_CN"
+CATALOGS = REPO / "locale" / LANGUAGE / "LC_MESSAGES"
+TEMPLATES = REPO / "_build" / "gettext"
+
+# For each Chinese term of the glossary, the other Chinese words for the same
+# thing that the Chinese edition must not use (some are common in other
+# textbooks, one is a typo in the lecture notes: 偏执 for 偏置).
+RIVAL_FORMS = {
+    "转置卷积": ["逆卷积", "反向卷积"],
+    "步幅": ["步长", "步距", "跨步", "跨度"],
+    "填充": ["补零", "衬垫", "填补"],
+    "输出填充": ["输出补零", "额外填充"],
+    "卷积核": ["核窗口", "核矩阵", "滤波核"],
+    "偏置": ["偏执", "偏移量", "偏差项"],
+    "膨胀卷积": ["扩张卷积", "扩展卷积", "带孔卷积"],
+    "组卷积": ["分组卷积", "群卷积"],
+    "上采样": ["升采样", "增采样"],
+    "下采样": ["降采样"],
+    "特征图": ["特征映射", "特征图谱"],
+    "最近邻插值": ["最邻近插值", "近邻插值"],
+    "双线性插值": ["双线性内插"],
+    "棋盘格伪影": ["棋盘效应", "棋盘伪影", "棋盘格效应"],
+    "全卷积网络": ["全卷积神经网络"],
+}
+
+
+def _catalog(path: Path):
+    if not path.is_file():
+        pytest.fail(f"{path.relative_to(REPO)} is missing: run `make translations` and translate it")
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _first_words(text: str, count: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _pages():
+    return translated_pages(LANGUAGE)
+
+
+def test_the_declared_pages_exist():
+    missing = [page for page in _pages() if not (REPO / f"{page}.md").is_file()]
+    assert not missing, f"locale/translated-pages.toml lists pages that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_every_message_of_a_translated_page_has_a_current_translation(page):
+    template_path = TEMPLATES / f"{page}.pot"
+    if not template_path.is_file():
+        pytest.fail(f"{template_path.relative_to(REPO)} is missing: run `make book` (or `make gettext`) first")
+    template = _catalog(template_path)
+    catalog = _catalog(CATALOGS / f"{page}.po")
+    problems = []
+    for message in template:
+        if not message.id:
+            continue
+        entry = catalog.get(message.id)
+        if entry is None:
+            problems.append(f"not in the catalog (run `make translations`): {_first_words(message.id)!r}")
+        elif not entry.string:
+            problems.append(f"untranslated: {_first_words(message.id)!r}")
+        elif entry.fuzzy:
+            problems.append(f"fuzzy (the English changed; check and remove the fuzzy flag): {_first_words(message.id)!r}")
+    assert not problems, f"locale/{LANGUAGE}/LC_MESSAGES/{page}.po:\n  " + "\n  ".join(problems)
+
+
+def _output_texts(html_file: Path) -> set[str]:
+    """The text of every table cell, paragraph and line a code cell of the English page computed."""
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    texts = set()
+    for output in soup.select(".cell_output"):
+        for caption in output.select("figcaption"):
+            caption.decompose()
+        for element in output.select("td, th, p, li, pre"):
+            text = " ".join(element.get_text(" ").split())
+            if re.search(r"\d", text):
+                texts.add(text)
+    return texts
+
+
+def test_computed_output_is_not_a_message_to_translate():
+    html = book_html_dir()
+    templates = sorted(TEMPLATES.rglob("*.pot"))
+    if not templates:
+        pytest.fail("no message templates in _build/gettext: run `make book` (or `make gettext`) first")
+    checked = 0
+    leaks = []
+    for template_path in templates:
+        page = template_path.relative_to(TEMPLATES).with_suffix("")
+        html_file = html / f"{page}.html"
+        if not html_file.is_file():
+            continue
+        outputs = _output_texts(html_file)
+        checked += len(outputs)
+        for message in _catalog(template_path):
+            if message.id and " ".join(message.id.split()) in outputs:
+                leaks.append(f"{page}: {_first_words(message.id)!r}")
+    assert checked, "no computed output found in the English pages; the test reads .cell_output elements"
+    assert not leaks, "computed output was extracted as text to translate:\n  " + "\n  ".join(leaks)
+
+
+def _prose(message_id: str) -> str:
+    """The English words of a message, without code, math and the targets of roles."""
+    text = re.sub(r"\{[a-z:]+\}`[^`]*`", " ", message_id)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\$[^$]*\$", " ", text)
+    return text
+
+
+def _mentions(text: str, english: str) -> bool:
+    words = r"[\s-]+".join(re.escape(word) for word in english.split())
+    return re.search(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", text, re.I) is not None
+
+
+def test_the_glossary_lists_a_rival_form_only_for_its_own_terms():
+    chinese = {term for forms, _ in glossary_pairs() for term in forms}
+    unknown = sorted(set(RIVAL_FORMS) - chinese)
+    assert not unknown, f"RIVAL_FORMS names terms that are not in the glossary: {unknown}"
+    clashes = sorted(rival for rivals in RIVAL_FORMS.values() for rival in rivals if rival in chinese)
+    assert not clashes, f"RIVAL_FORMS lists glossary terms as rivals: {clashes}"
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_chinese_pages_use_the_glossary_terms(page):
+    pairs = glossary_pairs()
+    glossary_terms = {term.lower() for chinese, english in pairs for term in chinese + english}
+    chinese_terms = sorted({term for chinese, _ in pairs for term in chinese}, key=len, reverse=True)
+    problems = []
+    for message in _catalog(CATALOGS / f"{page}.po"):
+        if not message.id or not message.string or message.id.strip().lower() in glossary_terms:
+            continue
+        prose = _prose(message.id)
+        for chinese, english in pairs:
+            if any(_mentions(prose, term) for term in english) and not any(term in message.string for term in chinese):
+                wanted = " or ".join(chinese)
+                problems.append(f"{english[0]!r} is not translated as {wanted}: {_first_words(message.string, 3)!r}")
+        # A rival may be part of a longer glossary term (近邻插值 in 最近邻插值): that use is right.
+        text = message.string
+        for term in chinese_terms:
+            text = text.replace(term, "\0")
+        for term, rivals in RIVAL_FORMS.items():
+            for rival in rivals:
+                if rival in text:
+                    problems.append(f"{rival!r} is used instead of the glossary's {term!r}: {_first_words(message.string, 3)!r}")
+    assert not problems, f"locale/{LANGUAGE}/LC_MESSAGES/{page}.po:\n  " + "\n  ".join(problems)
