@@ -20,5 +20,8 @@ PDF_SOURCES = $(shell find book _static source_lib -type f -not -path '*/__pycac
 pdf: $(PDF_FILE)
 
 $(PDF_DIR)/transposed-convolution.%.pdf: $(PDF_SOURCES) | setup system-deps
+	@test "$*" = en -o -n "$(PDF_JB_ARGS_$*)" || { \
+	  echo "no '$*' edition configured: set PDF_JB_ARGS_$* in mk/pdf.mk to the jupyter-book build arguments" \
+	       "of that edition (e.g. --config _config.$*.yml)"; exit 2; }
 	$(BIN)/jupyter-book build . -W -n --keep-going --builder singlehtml $(PDF_JB_ARGS_$*)
 	$(BIN)/python book/_ext/print_pdf.py --html _build/singlehtml/print-edition.html --out $@ --lang $*
