@@ -32,7 +32,8 @@ from support.book_paths import REPO, book_html_dir
 
 LANG = os.environ.get("BOOK_PDF_LANG", "en")
 PDF = Path(os.environ.get("BOOK_PDF", REPO / "_build" / "pdf" / f"transposed-convolution.{LANG}.pdf"))
-PRINT_PAGE = REPO / "_build" / "singlehtml" / "print-edition.html"
+# the page make pdf printed ($BOOK_PRINT_PAGE to compare with another)
+PRINT_PAGE = Path(os.environ.get("BOOK_PRINT_PAGE", REPO / "_build" / "singlehtml" / "print-edition.html"))
 # the margins book/_ext/print_pdf.py prints with, in points (1 mm = 72 / 25.4 pt)
 MM = 72 / 25.4
 MARGIN = {"top": 18 * MM, "bottom": 20 * MM, "left": 17 * MM, "right": 17 * MM}
@@ -222,3 +223,16 @@ def test_formulas_are_typeset_and_the_explorer_is_replaced(pdf):
     normal = _normal(_pdf_text(pdf))
     assert "book/reference/40-explorer.html" in normal, f"{pdf} does not point to the explorer page of the HTML edition"
     assert "needs JavaScript" not in normal, f"{pdf} prints the explorer's no-script text"
+
+
+def test_figure_captions_are_printed(pdf):
+    if not PRINT_PAGE.is_file():
+        _skip_or_fail(f"no printed page at {PRINT_PAGE}: run `make pdf` first")
+    soup = BeautifulSoup(PRINT_PAGE.read_text(encoding="utf-8"), "html.parser")
+    for link in soup.select("figcaption a.headerlink"):
+        link.decompose()
+    # each caption with its number ("Fig. 2.1"), as the printed page shows it; none yet is no failure
+    captions = {_normal(caption.get_text()) for caption in soup.select("article figure figcaption")}
+    text = _squash(_body_text(pdf))
+    missing = sorted(caption for caption in captions if _squash(caption) not in text)
+    assert not missing, f"figure captions missing from {pdf}: {missing[:10]}"
