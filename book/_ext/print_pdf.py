@@ -9,7 +9,8 @@ The page is the ``singlehtml`` build made with ``book/_ext/print_edition.py`` (s
 sources, same executed outputs as the HTML book). Before printing, this script waits
 for MathJax to typeset every formula, then adds a title page and a table of contents
 with page numbers, and turns the parts of the table of contents (``_toc.yml``'s
-captions) into top-level headings, so the PDF's bookmarks read part > chapter > section.
+captions) into top-level headings, so the PDF's bookmarks read part > chapter > section
+(pypdf then gives each bookmark its heading's exact text).
 Chromium prints twice: the first PDF tells on which page each heading landed
 (``pdftotext``), the second carries those numbers in the table of contents.
 """
@@ -48,6 +49,13 @@ TEXTS = {
         "sentinel": SENTINEL,
     },
 }
+
+# Every heading that prints (with the print style in place), in order: the bookmarks' titles.
+HEADINGS = r"""
+() => [...(document.querySelector('article.bd-article') || document.body).querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter(h => h.getClientRects().length > 0)
+  .map(h => h.textContent.replace(/#$/, '').replace(/\s+/g, ' ').trim())
+"""
 
 # Runs in the page: title page, parts as headings, the table of contents.
 PREPARE = r"""
@@ -152,6 +160,7 @@ PREPARE = r"""
   article.prepend(front);
   return entries;
 }
+
 """
 
 STYLE = """
@@ -203,6 +212,37 @@ def _pages_of(pdf, entries):
     return numbers
 
 
+def _retitle_bookmarks(pdf, headings):
+    """Give the bookmarks their headings' text.
+
+    Chromium titles a bookmark with the text it laid out for the heading: a heading that
+    moved to the next page (it never ends a page) comes out twice, and formulas are lost.
+    The bookmarks are the printed headings in order, so each takes its heading's text.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=str(pdf))
+    root = writer.root_object.get("/Outlines")
+
+    def items(node):
+        item = node.get_object().get("/First")
+        while item is not None:
+            item = item.get_object()
+            yield item
+            yield from items(item)
+            item = item.get("/Next")
+
+    bookmarks = list(items(root)) if root is not None else []
+    if len(bookmarks) != len(headings):
+        print(f"warning: {len(bookmarks)} bookmarks for {len(headings)} headings; their titles are left as they are",
+              file=sys.stderr)
+        return
+    for item, title in zip(bookmarks, headings):
+        item[NameObject("/Title")] = TextStringObject(title)
+    writer.write(str(pdf))
+
+
 def print_pdf(html, out, lang):
     from playwright.sync_api import sync_playwright
 
@@ -220,6 +260,7 @@ def print_pdf(html, out, lang):
             page.evaluate("() => document.fonts.ready")
             entries = page.evaluate(PREPARE, texts)
             page.add_style_tag(content=STYLE)
+            headings = page.evaluate(HEADINGS)
             options = dict(
                 format="A4",
                 margin=MARGIN,
@@ -244,6 +285,7 @@ def print_pdf(html, out, lang):
             page.pdf(path=str(out), **options)
         finally:
             browser.close()
+    _retitle_bookmarks(out, headings)
     missing = [e["text"] for e, n in zip(entries, numbers) if not n]
     print(f"printed {out} ({len(entries)} contents entries) in {time.monotonic() - started:.1f} s")
     if missing:

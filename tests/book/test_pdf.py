@@ -146,6 +146,8 @@ def test_the_outline_has_a_bookmark_per_chapter(pdf):
     # the root document prints as the introduction; every other chapter keeps its title
     missing = [title for file, title in chapters()[1:] if title not in unnumbered]
     assert not missing, f"chapters without a bookmark in {pdf}: {missing}; bookmarks: {bookmarks}"
+    repeated = [b for b in bookmarks if re.match(r"(\d+(\.\d+)*\. )\1", b)]
+    assert not repeated, f"bookmarks with their heading's text twice in {pdf}: {repeated}"
     numbered = [b for b in bookmarks if re.match(r"\d+\.\d+\. ", b)]
     assert numbered, f"no section bookmarks (e.g. '1.1. ...') in {pdf}: {bookmarks}"
 
