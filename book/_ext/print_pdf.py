@@ -126,8 +126,9 @@ PREPARE = r"""
   }
   title.querySelector('.print-book-title').textContent = bookTitle;
   title.querySelector('.print-edition').textContent = texts.edition;
-  const author = document.querySelector('meta[name="author"]');
-  title.querySelector('.print-author').textContent = author ? author.content : '';
+  // the theme's footer names the authors of _config.yml ("By ...")
+  const author = document.querySelector('.component-author');
+  title.querySelector('.print-author').textContent = author ? author.textContent.trim() : '';
   title.querySelector('.print-note').textContent = texts.note;
   front.appendChild(title);
   // table of contents (a div with role heading, so it is no bookmark of its own)
