@@ -295,7 +295,7 @@ def print_pdf(html, out, lang):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--html", type=Path, required=True, help="the page the singlehtml build wrote: _build/singlehtml/print-edition.html")
+    parser.add_argument("--html", type=Path, required=True, help="the singlehtml build's _build/singlehtml/print-edition.html")
     parser.add_argument("--out", type=Path, required=True, help="the PDF to write")
     parser.add_argument("--lang", default="en", help="the edition's language (en, zh): texts of the title page")
     args = parser.parse_args(argv)
