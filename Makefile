@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make book   builds the HTML book into _build/html (the Chinese edition into _build/html/zh)
-#   make test   runs the whole suite (library, book, browser, grading)
+#   make test   runs the whole suite (library, book, browser, grading, the printed PDF)
 # Both create .venv and install requirements.txt first if needed, and only
 # reinstall when requirements.txt, constraints.txt or pyproject.toml change.
 
@@ -41,7 +41,7 @@ book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(STATIC_CHANGED),--all)
 	$(MAKE) --no-print-directory book-editions
 
-test: setup system-deps lint book
+test: setup system-deps lint book pdf
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900
 
 test-lib: setup

@@ -1,0 +1,113 @@
+"""The printable edition: the single-page HTML build that ``make pdf`` prints with Chromium.
+
+Active only for Sphinx's ``singlehtml`` builder; the HTML book is untouched.
+
+- Cells whose source is folded on the web (``hide-input`` and the like) print their
+  outputs without the source: that code only draws the figure printed right after it.
+- Interactive parts cannot work on paper: the in-browser explorer and any HTML output
+  that runs JavaScript or has form controls (quizzes, widgets) are replaced by a note
+  that names the page of the HTML edition where they work, with its path relative to
+  ``_build/html`` (the book is read offline, so there is no web address to give).
+- ``print-edition.css`` (next to this file) lays the page out for paper: no navigation,
+  code wrapped instead of cut, tables and figures within the margins, a chapter per page.
+- The page is copied to ``print-edition.html`` at the output folder's top, where its links resolve.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+CSS = "print-edition.css"
+PAGE = "print-edition.html"  # what make pdf prints
+BUILDERS = ("singlehtml",)
+EXPLORER_DOC = "book/reference/40-explorer"
+
+# What makes an HTML fragment interactive: scripts, form controls, the explorer's mount point.
+INTERACTIVE = re.compile(r"<script|<input|<select|<button|<textarea|data-transposed-explorer", re.IGNORECASE)
+
+
+def _docname(node, default):
+    """The document an inlined node came from (singlehtml wraps each one in start_of_file)."""
+    while node is not None:
+        if isinstance(node, addnodes.start_of_file):
+            return node["docname"]
+        node = node.parent
+    return default
+
+
+class PrintFoldedCells(SphinxPostTransform):
+    """Unwrap the folds myst-nb puts around hidden cell parts; drop folded sources."""
+
+    default_priority = 210  # after myst-nb's HideInputCells (199) has made the folds
+    builders = BUILDERS
+
+    def run(self, **kwargs):
+        from myst_nb.sphinx_ import HideCodeCellNode
+
+        # myst-nb sets some folds as children without setting their parent, so each
+        # element's children are rebuilt rather than each fold replaced through its parent.
+        for element in list(self.document.findall(nodes.Element)):
+            if not any(isinstance(child, HideCodeCellNode) for child in element.children):
+                continue
+            children = []
+            for child in element.children:
+                if isinstance(child, HideCodeCellNode):
+                    children.extend(c for c in child.children if c.get("nb_element") != "cell_code_source")
+                else:
+                    children.append(child)
+            element.children = []
+            element.extend(children)
+
+
+class PrintInteractiveNote(SphinxPostTransform):
+    """Replace interactive HTML with a note naming the page of the HTML edition where it works."""
+
+    default_priority = 220
+    builders = BUILDERS
+
+    def run(self, **kwargs):
+        env = self.env
+        for raw in list(self.document.findall(nodes.raw)):
+            if "html" not in raw.get("format", "").split() or not INTERACTIVE.search(raw.astext()):
+                continue
+            explorer = "data-transposed-explorer" in raw.astext()
+            docname = EXPLORER_DOC if explorer else _docname(raw, env.docname)
+            title = env.titles[docname].astext() if docname in env.titles else docname
+            what = "The interactive explorer" if explorer else "This interactive part"
+            note = nodes.container(classes=["print-interactive-note"])
+            para = nodes.paragraph()
+            para += nodes.Text(f"{what} works in the HTML edition only: page “{title}”, file ")
+            para += nodes.literal(text=f"{docname}.html")
+            para += nodes.Text(" of the built book.")
+            note += para
+            raw.replace_self(note)
+
+
+def _add_css(app):
+    if app.builder.name not in BUILDERS:
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(__file__).with_name(CSS), static / CSS)
+    app.add_css_file(CSS, priority=900)
+
+
+def _copy_to_root(app, exception):
+    """Sphinx writes the single page at the root document's path (book/index.html) but with
+    links relative to the output folder; a copy at the output folder's top resolves them."""
+    if exception is not None or app.builder.name not in BUILDERS:
+        return
+    page = Path(app.outdir) / (app.config.root_doc + app.builder.out_suffix)
+    shutil.copyfile(page, Path(app.outdir) / PAGE)
+
+
+def setup(app):
+    app.add_post_transform(PrintFoldedCells)
+    app.add_post_transform(PrintInteractiveNote)
+    app.connect("builder-inited", _add_css)
+    app.connect("build-finished", _copy_to_root)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
