@@ -209,7 +209,7 @@ def built_page():
 
 
 def mistake_sections(parser: SectionParser) -> list[Section]:
-    return [section for section in parser.sections if section.level == 2]
+    return [section for section in parser.sections if section.level == 2 and "check-yourself" not in section.ids]
 
 
 def normalise(text: str) -> str:
