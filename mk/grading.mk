@@ -12,7 +12,7 @@
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
-#   make bench-grading [STUDENTS=30]      seconds per submission against plain nbgrader
+#   make bench-grading [STUDENTS=30]      class throughput against plain nbgrader, and where the time goes
 
 .PHONY: release check-release validate grade grade-all test-grading bench-grading
 
