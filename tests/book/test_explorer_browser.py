@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support.browser import chromium
 from support.explorer_cases import EDGE_CASES, LARGEST
 
 from source_lib.explain import explain_refusal
@@ -43,9 +44,6 @@ from source_lib.plotting import COLOURS
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
 STYLE = ROOT / "_static" / "transposed-explorer.css"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 # A hung browser fails this module in minutes, not at the suite's 15-minute limit.
 pytestmark = pytest.mark.timeout(300)
 
@@ -83,17 +81,8 @@ def python_explanation(config):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Page:

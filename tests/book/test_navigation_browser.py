@@ -20,20 +20,13 @@ variable is set.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from support.book_paths import book_html_dir
+from support.browser import chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 CHAPTER = "book/lecture/02-four-steps.html"
 TIMEOUT_MS = 30_000
 pytestmark = pytest.mark.timeout(300)
@@ -45,39 +38,16 @@ MENU_DRAWER = "dialog#pst-primary-sidebar-modal"
 CONTENTS_DRAWER = "dialog#pst-secondary-sidebar-modal"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url():
-    handler = functools.partial(QuietHandler, directory=str(book_html_dir()))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(book_html_dir()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

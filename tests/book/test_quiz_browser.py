@@ -8,32 +8,18 @@ Without ``/usr/bin/chromium`` the tests are skipped, except when ``$CI`` is set.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import torch
 from support.book_paths import book_html_dir
+from support.browser import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 CHAPTER = "book/lecture/03-parameters.html"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Tab:

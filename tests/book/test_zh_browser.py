@@ -6,24 +6,19 @@ _build/html/zh). Needs /usr/bin/chromium: skipped without it, unless CI is set.
 
 from __future__ import annotations
 
-import functools
 import gettext
-import os
 import re
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
+from support.browser import chromium, serve
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import EDITIONS, translated_pages  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
 LANGUAGE = "zh_CN"
 FOLDER = EDITIONS[LANGUAGE]["folder"]
 # Pages whose switch is followed both ways, and a page not translated yet.
@@ -31,41 +26,19 @@ TRANSLATED = ["book/index", "book/reference/10-glossary"]
 UNTRANSLATED = "book/lecture/02-four-steps"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
     folder = book_html_dir()
     if not (folder / FOLDER / "index.html").is_file():
         pytest.fail(f"no Chinese edition in {folder / FOLDER}: run `make book`")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield folder, f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(folder) as url:
+        yield folder, url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
