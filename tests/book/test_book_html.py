@@ -25,22 +25,18 @@ when ``$CI`` is set: then it fails.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import shutil
 import tempfile
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 from support.book_paths import REPO, book_html_dir
+from support.browser import CHROMIUM, need_chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -95,32 +91,16 @@ def html_pages(folder: Path) -> list[str]:
     )
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     folder = book_html_dir()
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield folder, f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(folder) as url:
+        yield folder, url
 
 
 @pytest.fixture(scope="module")
 def browser_context():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found; install Debian's chromium (make system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this is a failure, not a skip)")
-        pytest.skip(message)
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     user_data = tempfile.mkdtemp(prefix="book-chromium-")

@@ -8,16 +8,12 @@ page is checked for what a reader must find on it.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from support.book_paths import book_html_dir
+from support.browser import chromium, serve
 
 PAGE = "book/beyond/05-image-generation.html"
 FIGURES = [
@@ -28,7 +24,6 @@ FIGURES = [
     "fig-gradient-checkerboard",
 ]
 GENERATORS = ["transposed", "resize-conv", "sub-pixel", "sub-pixel, ICNR"]
-CHROMIUM = Path("/usr/bin/chromium")
 # The chapter's figures are drawn at 144 dpi with text of at least 9 pt (legends; all other text 10 pt).
 DPI, SMALLEST_FONT_PT = 144, 9
 
@@ -153,51 +148,27 @@ def test_the_page_makes_no_request_outside_the_book(chapter):
     assert not external, external
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_in_browser():
     """The chapter in headless Chromium at 1280×900 from a local server; requests elsewhere are blocked and kept."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found; install Debian's chromium (make system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this is a failure, not a skip)")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(QuietHandler, directory=str(book_html_dir()))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                external, errors = [], []
-                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                           else (external.append(route.request.url), route.abort()))
-                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-                page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-                page.goto(base + PAGE, wait_until="load", timeout=30_000)
-                figures = page.evaluate(
-                    """async () => {
-                      const images = Array.from(document.querySelectorAll("figure img"));
-                      await Promise.all(images.map(img => img.complete ? null :
-                          new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
-                      return images.map(img => ({id: img.closest("figure").id, natural: img.naturalWidth,
-                                                 shown: img.getBoundingClientRect().width}));
-                    }"""
-                )
-                yield {"figures": figures, "external": external, "errors": errors}
-            finally:
-                browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(book_html_dir()) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        external, errors = [], []
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                   else (external.append(route.request.url), route.abort()))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+        page.goto(base + PAGE, wait_until="load", timeout=30_000)
+        figures = page.evaluate(
+            """async () => {
+              const images = Array.from(document.querySelectorAll("figure img"));
+              await Promise.all(images.map(img => img.complete ? null :
+                  new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
+              return images.map(img => ({id: img.closest("figure").id, natural: img.naturalWidth,
+                                         shown: img.getBoundingClientRect().width}));
+            }"""
+        )
+        yield {"figures": figures, "external": external, "errors": errors}
 
 
 def test_in_a_browser_the_figures_load_and_their_text_is_readable(page_in_browser):

@@ -39,11 +39,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from support.book_paths import REPO, book_html_dir
+from support.browser import CHROMIUM, need_chromium
 
 import source_lib as sl
 from source_lib.showsource import SourceCode, show_source, source_without_docstring
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHAPTER = "book/lecture/02-four-steps"
 # What JupyterLab shows as typed when a role or directive is not rendered.
 RAW_MARKUP = ["{literalinclude}", "{cite}", "{doc}", ":::{admonition}", "{code-cell}", "{include}", "{term}",
@@ -235,11 +235,7 @@ def jupyterlab():
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} not found; install Debian's chromium (make system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this is a failure, not a skip)")
-        pytest.skip(message)
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

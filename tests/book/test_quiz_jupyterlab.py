@@ -16,15 +16,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 import torch
 from support.book_paths import REPO
+from support.browser import CHROMIUM, need_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHAPTER = "book/lecture/03-parameters.md"
 WAIT_MS = 240_000
 
@@ -37,11 +36,7 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install it with `make system-deps` (Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    need_chromium()
     root = tmp_path_factory.mktemp("lab")
     source = [cell for cell in jupytext.read(REPO / CHAPTER).cells if "quiz" in cell.metadata.get("tags", [])][0].source
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
