@@ -424,11 +424,6 @@ def grade_assignments(course, names, options):
     return outcome
 
 
-def grade_assignment(course, name, options):
-    """Grade one assignment; returns the list of :class:`Result`."""
-    return grade_assignments(course, [name], options)[name]
-
-
 def generate_feedback(course, assignment, options, students):
     """Feedback HTML for ``students``; returns [(student, why it failed)]."""
     from nbgrader.apps import GenerateFeedbackApp
