@@ -22,6 +22,9 @@ needs no kernel and no network::
 
 Prompts, options and explanations are HTML fragments (write ``&lt;`` for ``<``);
 no dollar-sign math, so that the text reads the same with and without MathJax.
+Each of these texts is rendered in an element marked ``data-i18n``: the book's
+language editions (``book/_ext/editions.py``) take them into the chapter's message
+catalog and show their translation, as they do with the chapter's prose.
 """
 
 from __future__ import annotations
@@ -154,7 +157,7 @@ def _see(question):
     if question.see is None:
         return ""
     anchor, title = question.see
-    return f'<p class="quiz-see">See <a href="#{html.escape(anchor)}">{title}</a>.</p>'
+    return f'<p class="quiz-see">See <a href="#{html.escape(anchor)}" data-i18n>{title}</a>.</p>'
 
 
 def _format(value):
@@ -165,13 +168,13 @@ def _numeric_html(question, number, key, prefix):
     qid = f"{prefix}-{question.id}"
     return f"""<form class="quiz-question" id="{qid}" data-quiz-kind="numeric" data-answer="{_format(key)}" \
 data-tolerance="{question.tolerance!r}" novalidate>
-<fieldset><legend><span class="quiz-number">{number}.</span> {question.prompt}</legend>
+<fieldset><legend><span class="quiz-number">{number}.</span> <span data-i18n>{question.prompt}</span></legend>
 <div class="quiz-answer-row"><label for="{qid}-input">Your answer</label>
 <input id="{qid}-input" name="answer" type="text" inputmode="decimal" autocomplete="off" spellcheck="false">
 <button type="submit">Check</button> <button type="button" data-quiz-reveal>Show answer</button></div>
 <div class="quiz-feedback" role="status" aria-live="polite"></div>
-<div class="quiz-hint" hidden>{question.hint}</div>
-<div class="quiz-explanation" hidden>{question.explanation}</div>
+<div class="quiz-hint" hidden data-i18n>{question.hint}</div>
+<div class="quiz-explanation" hidden data-i18n>{question.explanation}</div>
 {_see(question)}</fieldset></form>"""
 
 
@@ -182,9 +185,9 @@ def _choice_html(question, number, prefix):
         oid = f"{qid}-{index}"
         correct = ' data-correct="true"' if option.correct else ""
         options.append(f"""<div class="quiz-option"><input type="radio" id="{oid}" name="{qid}" value="{index}"{correct}>
-<label for="{oid}">{option.text}</label><div class="quiz-why" hidden>{option.why}</div></div>""")
+<label for="{oid}" data-i18n>{option.text}</label><div class="quiz-why" hidden data-i18n>{option.why}</div></div>""")
     return f"""<form class="quiz-question" id="{qid}" data-quiz-kind="choice" novalidate>
-<fieldset><legend><span class="quiz-number">{number}.</span> {question.prompt}</legend>
+<fieldset><legend><span class="quiz-number">{number}.</span> <span data-i18n>{question.prompt}</span></legend>
 {"".join(options)}
 <div class="quiz-answer-row"><button type="submit">Check</button></div>
 <div class="quiz-feedback" role="status" aria-live="polite"></div>

@@ -10,6 +10,9 @@ from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
   prose, figure captions and alt texts that the authors wrote;
 * translates figure captions and alt texts that myst-nb creates from cell
   metadata after Sphinx's own translation step has run;
+* takes the texts of the self-check quizzes (``source_lib.quiz``: the elements
+  marked ``data-i18n`` in a cell's HTML output) into the chapter's catalog and
+  shows their translations, so a quiz is translated like the prose around it;
 * links every page to the same page of the other edition with
   ``<link rel="alternate" hreflang=...>`` (``_static/language-switch.js`` turns
   that link into a visible switch), only to pages the other edition has
@@ -161,6 +164,81 @@ class TranslateFigureText(SphinxPostTransform):
                     caption += nodes.Text(translated)
 
 
+_TRANSLATABLE = "[data-i18n]"
+
+
+def _html_outputs(document: nodes.document):
+    """The raw HTML nodes of cell outputs that carry texts marked ``data-i18n``."""
+    for output in _outputs(document):
+        for node in output.findall(nodes.raw):
+            if "html" in node.get("format", "").split() and "data-i18n" in node.astext():
+                yield node
+
+
+def html_messages(markup: str):
+    """The soup of an HTML output and its translatable elements with their messages.
+
+    A message is the element's inner HTML with its white space collapsed: the
+    gettext builder and the translated editions compute it the same way.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    found = []
+    for element in soup.select(_TRANSLATABLE):
+        message = " ".join(element.decode_contents().split())
+        if message:
+            found.append((element, message))
+    return soup, found
+
+
+class TranslateOutputTexts(SphinxPostTransform):
+    """The texts of quizzes in cell outputs: messages of the page, translated like its prose.
+
+    The gettext builder adds each ``data-i18n`` element's inner HTML to the page's
+    catalog. A translated edition replaces the element's content with the
+    translation (HTML, so that ``<var>`` and ``<code>`` stay markup); a message
+    without one keeps its English, and the catalog test names it.
+    """
+
+    default_priority = 7
+
+    def run(self, **kwargs) -> None:
+        language = _language(self.config)
+        if self.app.builder.name == "gettext":
+            self._extract()
+        elif language != SOURCE_LANGUAGE:
+            self._translate()
+
+    def _extract(self) -> None:
+        from sphinx.builders.gettext import MsgOrigin
+        from sphinx.util.i18n import docname_to_domain
+
+        catalog = self.app.builder.catalogs[docname_to_domain(self.env.docname, self.config.gettext_compact)]
+        for node in _html_outputs(self.document):
+            for _, message in html_messages(node.astext())[1]:
+                catalog.add(message, MsgOrigin(node.source or self.env.doc2path(self.env.docname), node.line or 0))
+
+    def _translate(self) -> None:
+        from bs4 import BeautifulSoup
+
+        catalog = _catalog(self.app, self.env.docname)
+        if catalog is None:
+            return
+        for node in _html_outputs(self.document):
+            soup, found = html_messages(node.astext())
+            changed = False
+            for element, message in found:
+                translated = catalog.gettext(message)
+                if translated != message:
+                    element.clear()
+                    element.append(BeautifulSoup(translated, "html.parser"))
+                    changed = True
+            if changed:
+                node.children = []
+                node += nodes.Text(str(soup))
+
+
 class TranslateTocCaptions(SphinxTransform):
     """Translate the captions of the parts of the table of contents ("The lecture").
 
@@ -293,6 +371,7 @@ def setup(app):
     app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
+    app.add_post_transform(TranslateOutputTexts)
     app.connect("config-inited", _gettext_sees_html_outputs)
     app.connect("builder-inited", _load_pages)
     # After explorer_spec's handler (priority 500).
