@@ -42,7 +42,7 @@ book: setup
 	$(MAKE) --no-print-directory book-editions
 
 test: setup system-deps lint book pdf
-	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900 --durations=25
 
 test-lib: setup
 	$(BIN)/python -m pytest -n 2 tests/lib source_lib

@@ -6,6 +6,7 @@ second language needs, and runs Sphinx:
 
     python book/_ext/build_edition.py html zh_CN    # the Chinese edition: _build/zh_CN/html, copied to _build/html/zh
     python book/_ext/build_edition.py gettext       # the message templates into _build/gettext
+    python book/_ext/build_edition.py singlehtml zh_CN   # one page for the PDF: _build/zh_CN/singlehtml
 
 Both share the English build's execution cache (``_build/.jupyter_cache``), so a
 chapter runs once for every language; each keeps its own doctrees, because a
@@ -61,9 +62,14 @@ def build(builder: str, language: str | None = None, force_all: bool = False) ->
         # output folder) and then copied into it, so that _build/html/zh/ is the edition.
         outdir = BUILD / language / "html"
         doctrees = BUILD / language / ".doctrees"
+    elif builder == "singlehtml" and language in EDITIONS and EDITIONS[language]["folder"]:
+        # The whole edition as one page, for its PDF (mk/pdf.mk, book/_ext/print_edition.py).
+        outdir = BUILD / language / "singlehtml"
+        doctrees = BUILD / language / ".doctrees"  # shared with the HTML edition: the pages are read once
     else:
         known = ", ".join(lang for lang, e in EDITIONS.items() if e["folder"])
-        print(f"usage: build_edition.py html LANGUAGE | gettext   (LANGUAGE is one of: {known})", file=sys.stderr)
+        print(f"usage: build_edition.py html|singlehtml LANGUAGE | gettext   (LANGUAGE is one of: {known})",
+              file=sys.stderr)
         return 2
     result = build_sphinx(
         REPO,

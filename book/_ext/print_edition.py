@@ -26,6 +26,16 @@ PAGE = "print-edition.html"  # what make pdf prints
 BUILDERS = ("singlehtml",)
 EXPLORER_DOC = "book/reference/40-explorer"
 
+# The note that replaces an interactive part, per edition: its words around the page's file.
+NOTE_WORDS = {
+    "en": {"explorer": "The interactive explorer works in the HTML edition only: page “{title}”, file ",
+           "part": "This interactive part works in the HTML edition only: page “{title}”, file ",
+           "end": " of the built book."},
+    "zh": {"explorer": "交互式探索器只能在 HTML 版中使用：见页面“{title}”，即构建结果中的 ",
+           "part": "这一交互部分只能在 HTML 版中使用：见页面“{title}”，即构建结果中的 ",
+           "end": "。"},
+}
+
 # What makes an HTML fragment interactive: scripts, form controls, the explorer's mount point.
 INTERACTIVE = re.compile(r"<script|<input|<select|<button|<textarea|data-transposed-explorer", re.IGNORECASE)
 
@@ -77,12 +87,13 @@ class PrintInteractiveNote(SphinxPostTransform):
             explorer = "data-transposed-explorer" in raw.astext()
             docname = EXPLORER_DOC if explorer else _docname(raw, env.docname)
             title = env.titles[docname].astext() if docname in env.titles else docname
-            what = "The interactive explorer" if explorer else "This interactive part"
+            words = NOTE_WORDS["zh" if (self.config.language or "en").startswith("zh") else "en"]
+            folder = "zh/" if words is NOTE_WORDS["zh"] else ""
             note = nodes.container(classes=["print-interactive-note"])
             para = nodes.paragraph()
-            para += nodes.Text(f"{what} works in the HTML edition only: page “{title}”, file ")
-            para += nodes.literal(text=f"{docname}.html")
-            para += nodes.Text(" of the built book.")
+            para += nodes.Text(words["explorer" if explorer else "part"].format(title=title))
+            para += nodes.literal(text=f"{folder}{docname}.html")
+            para += nodes.Text(words["end"])
             note += para
             raw.replace_self(note)
 

@@ -44,7 +44,7 @@ TEXTS = {
         "contents": "目录",
         "edition": "印刷版",
         "note": "本书中的每个数字、形状和图都在构建时计算，并与 PyTorch 核对。交互部分（探索器、小部件、测验）"
-        "请在 HTML 版中使用：打开构建结果中的 _build/html/index.html，无需联网。",
+        "请在 HTML 版中使用：打开构建结果中的 _build/html/zh/index.html，无需联网。",
         "introduction": "引言",
         "sentinel": SENTINEL,
     },

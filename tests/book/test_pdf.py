@@ -1,8 +1,9 @@
 """The printed book (``make pdf``): complete, navigable, self-contained, inside its margins.
 
-Reads ``_build/pdf/transposed-convolution.<lang>.pdf`` (``$BOOK_PDF`` to test another
-file) with poppler-utils (``pdftotext``, ``pdffonts``) and pypdf, and compares it
-with the HTML builds made from the same sources:
+Reads ``_build/pdf/transposed-convolution.<lang>.pdf`` for English and Chinese
+(``$BOOK_PDF_LANG`` to test one of them, ``$BOOK_PDF`` to test another file) with
+poppler-utils (``pdftotext``, ``pdffonts``) and pypdf, and compares each with the
+HTML edition of its language, made from the same sources:
 
 - every chapter title of the HTML book (its table of contents, then each page's
   heading) is in the PDF's text after the contents, and each chapter has a bookmark;
@@ -30,14 +31,20 @@ import pytest
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
 
-LANG = os.environ.get("BOOK_PDF_LANG", "en")
-PDF = Path(os.environ.get("BOOK_PDF", REPO / "_build" / "pdf" / f"transposed-convolution.{LANG}.pdf"))
-# the page make pdf printed ($BOOK_PRINT_PAGE to compare with another)
-PRINT_PAGE = Path(os.environ.get("BOOK_PRINT_PAGE", REPO / "_build" / "singlehtml" / "print-edition.html"))
+# the languages make pdf prints; $BOOK_PDF_LANG to test only one
+LANGUAGES = os.environ.get("BOOK_PDF_LANG", "en zh").split()
 # the margins book/_ext/print_pdf.py prints with, in points (1 mm = 72 / 25.4 pt)
 MM = 72 / 25.4
 MARGIN = {"top": 18 * MM, "bottom": 20 * MM, "left": 17 * MM, "right": 17 * MM}
 TOLERANCE = 1.0  # points: glyph boxes may overhang the text box by a hair
+
+
+class Edition(str):
+    """The path of one language's PDF (a str, so that messages name the file), with what it was printed from."""
+
+    lang: str
+    print_page: Path  # the page make pdf printed
+    html: Path  # the HTML edition of the same language
 
 
 def _skip_or_fail(message):
@@ -46,14 +53,21 @@ def _skip_or_fail(message):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def pdf():
+@pytest.fixture(scope="module", params=LANGUAGES)
+def pdf(request):
+    lang = request.param
     for tool in ("pdftotext", "pdffonts"):
         if shutil.which(tool) is None:
             _skip_or_fail(f"{tool} not found; install poppler-utils (make system-deps)")
-    if not PDF.is_file():
-        _skip_or_fail(f"no printed book at {PDF}: run `make pdf` first (make test does)")
-    return PDF
+    path = Path(os.environ.get("BOOK_PDF", REPO / "_build" / "pdf" / f"transposed-convolution.{lang}.pdf"))
+    if not path.is_file():
+        _skip_or_fail(f"no printed book at {path}: run `make pdf` first (make test does)")
+    edition = Edition(path)
+    edition.lang = lang
+    folder = "" if lang == "en" else "zh_CN/"
+    edition.print_page = Path(os.environ.get("BOOK_PRINT_PAGE", REPO / "_build" / f"{folder}singlehtml" / "print-edition.html"))
+    edition.html = book_html_dir() / ("" if lang == "en" else "zh")
+    return edition
 
 
 def _squash(text):
@@ -98,9 +112,8 @@ def _heading(soup):
     return _normal(h1.get_text())
 
 
-def chapters():
-    """(file, title) of every chapter, in the order of the HTML book's table of contents."""
-    folder = book_html_dir()
+def chapters(folder):
+    """(file, title) of every chapter, in the order of the table of contents of the HTML book in ``folder``."""
     index = BeautifulSoup((folder / "book" / "index.html").read_text(encoding="utf-8"), "html.parser")
     nav = index.select_one("nav.bd-docs-nav")
     files = []
@@ -117,7 +130,7 @@ def chapters():
 
 
 def test_every_chapter_title_is_printed(pdf):
-    (_, book_title), *rest = chapters()
+    (_, book_title), *rest = chapters(pdf.html)
     # the root document's title is the title page's; its text prints as the introduction
     assert book_title in _normal(_pdf_text(pdf)), f"the book's title {book_title!r} is not in {pdf}"
     # a chapter's heading is a line of its own (or two, when it wraps), after its number
@@ -144,7 +157,7 @@ def test_the_outline_has_a_bookmark_per_chapter(pdf):
     # numbered chapters' bookmarks start with their number, as their headings do
     unnumbered = {re.sub(r"^\d+\.\s+", "", b) for b in bookmarks} | set(bookmarks)
     # the root document prints as the introduction; every other chapter keeps its title
-    missing = [title for file, title in chapters()[1:] if title not in unnumbered]
+    missing = [title for file, title in chapters(pdf.html)[1:] if title not in unnumbered]
     assert not missing, f"chapters without a bookmark in {pdf}: {missing}; bookmarks: {bookmarks}"
     repeated = [b for b in bookmarks if re.match(r"(\d+(\.\d+)*\. )\1", b)]
     assert not repeated, f"bookmarks with their heading's text twice in {pdf}: {repeated}"
@@ -153,7 +166,7 @@ def test_the_outline_has_a_bookmark_per_chapter(pdf):
 
 
 def test_the_pytorch_example_outputs_are_printed(pdf):
-    page = book_html_dir() / "book" / "lecture" / "04-pytorch-example.html"
+    page = pdf.html / "book" / "lecture" / "04-pytorch-example.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     outputs = {m for div in soup.select("div.cell_output") for m in re.findall(r"torch\.Size\(\[[\d, ]+\]\)", div.get_text())}
     assert "torch.Size([1, 16, 12, 12])" in outputs, f"the HTML build's outputs of {page.name}: {sorted(outputs)}"
@@ -199,38 +212,39 @@ def test_every_word_is_inside_the_margins(pdf):
 
 
 def test_no_code_line_is_cut(pdf):
-    if not PRINT_PAGE.is_file():
-        _skip_or_fail(f"no printed page at {PRINT_PAGE}: run `make pdf` first")
-    soup = BeautifulSoup(PRINT_PAGE.read_text(encoding="utf-8"), "html.parser")
+    if not pdf.print_page.is_file():
+        _skip_or_fail(f"no printed page at {pdf.print_page}: run `make pdf` first")
+    soup = BeautifulSoup(pdf.print_page.read_text(encoding="utf-8"), "html.parser")
     blocks = soup.select("article div.cell_input pre, article div.cell_output pre, article div.highlight pre")
     lines = {_squash(line) for block in blocks for line in block.get_text().splitlines()}
     lines.discard("")
-    assert len(lines) > 50, f"only {len(lines)} code lines found in {PRINT_PAGE}"
+    assert len(lines) > 50, f"only {len(lines)} code lines found in {pdf.print_page}"
     text = _squash(_pdf_text(pdf))
     cut = sorted(line for line in lines if line not in text)
     assert not cut, f"{len(cut)} code lines of the book not whole in {pdf}: {cut[:10]}"
 
 
 def test_formulas_are_typeset_and_the_explorer_is_replaced(pdf):
-    if not PRINT_PAGE.is_file():
-        _skip_or_fail(f"no printed page at {PRINT_PAGE}: run `make pdf` first")
-    soup = BeautifulSoup(PRINT_PAGE.read_text(encoding="utf-8"), "html.parser")
+    if not pdf.print_page.is_file():
+        _skip_or_fail(f"no printed page at {pdf.print_page}: run `make pdf` first")
+    soup = BeautifulSoup(pdf.print_page.read_text(encoding="utf-8"), "html.parser")
     # the TeX source of every formula of the prose, as the page holds it before MathJax runs
     sources = {_squash(m.get_text()) for m in soup.select("article .math")}
     sources = {tex for tex in sources if "\\" in tex and len(tex) > 6}
-    assert len(sources) > 20, f"only {len(sources)} formulas found in {PRINT_PAGE}"
+    assert len(sources) > 20, f"only {len(sources)} formulas found in {pdf.print_page}"
     text = _squash(_pdf_text(pdf))
     untypeset = sorted(tex for tex in sources if tex in text)
     assert not untypeset, f"formulas printed as TeX in {pdf}: {untypeset[:10]}"
     normal = _normal(_pdf_text(pdf))
-    assert "book/reference/40-explorer.html" in normal, f"{pdf} does not point to the explorer page of the HTML edition"
+    explorer = "book/reference/40-explorer.html" if pdf.lang == "en" else "zh/book/reference/40-explorer.html"
+    assert explorer in normal, f"{pdf} does not point to the explorer page of the HTML edition"
     assert "needs JavaScript" not in normal, f"{pdf} prints the explorer's no-script text"
 
 
 def test_figure_captions_are_printed(pdf):
-    if not PRINT_PAGE.is_file():
-        _skip_or_fail(f"no printed page at {PRINT_PAGE}: run `make pdf` first")
-    soup = BeautifulSoup(PRINT_PAGE.read_text(encoding="utf-8"), "html.parser")
+    if not pdf.print_page.is_file():
+        _skip_or_fail(f"no printed page at {pdf.print_page}: run `make pdf` first")
+    soup = BeautifulSoup(pdf.print_page.read_text(encoding="utf-8"), "html.parser")
     for link in soup.select("figcaption a.headerlink"):
         link.decompose()
     # each caption with its number ("Fig. 2.1"), as the printed page shows it; none yet is no failure
