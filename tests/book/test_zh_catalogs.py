@@ -124,17 +124,44 @@ def test_computed_output_is_not_a_message_to_translate():
     assert not leaks, "computed output was extracted as text to translate:\n  " + "\n  ".join(leaks)
 
 
+# Phrases in which a glossary word has another meaning, so the glossary's Chinese
+# term would be wrong there: the Jupyter kernel that runs a notebook is 内核, not a
+# convolution kernel (卷积核).
+OTHER_SENSES = [
+    r"Kernel → Restart Kernel",  # JupyterLab's menu
+    r"(?:fresh|running|notebook's) kernels?",
+    r"kernels? (?:dies|died|crashes|crashed)",
+]
+
+
 def _prose(message_id: str) -> str:
-    """The English words of a message, without code, math and the targets of roles."""
+    """The English words of a message, without code, math, the targets of roles and OTHER_SENSES."""
     text = re.sub(r"\{[a-z:]+\}`[^`]*`", " ", message_id)
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"\$[^$]*\$", " ", text)
+    for phrase in OTHER_SENSES:
+        text = re.sub(rf"\b{phrase}\b", " ", text, flags=re.I)
     return text
 
 
 def _mentions(text: str, english: str) -> bool:
     words = r"[\s-]+".join(re.escape(word) for word in english.split())
     return re.search(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", text, re.I) is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mentions_the_kernel"),
+    [
+        ("*Kernel → Restart Kernel and Run All Cells*, then, in a terminal,", False),
+        ("which runs every cell in a fresh kernel, prints each test cell", False),
+        ("In a notebook with a running kernel, the explorer is a widget.", False),
+        ("A submission whose kernel dies keeps the points it earned before.", False),
+        ("Flip the kernel up-down and left-right.", True),
+        ("The kernel slides over the image; restart the kernel of a fresh notebook.", True),
+    ],
+)
+def test_the_jupyter_kernel_needs_no_glossary_term(sentence, mentions_the_kernel):
+    assert _mentions(_prose(sentence), "kernel") is mentions_the_kernel
 
 
 def test_the_glossary_lists_a_rival_form_only_for_its_own_terms():
