@@ -31,6 +31,7 @@ import tomllib
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import publish_msgstr
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 SOURCE_LANGUAGE = "en"
@@ -139,7 +140,8 @@ class TranslateFigureText(SphinxPostTransform):
 
     myst-nb builds these figures from cell metadata when it chooses an output,
     after Sphinx translated the page, so they are looked up here in the same
-    catalog. A caption is replaced by its translation as plain text.
+    catalog. A caption's translation is parsed as Sphinx parses any translated
+    paragraph, so its math, inline code and roles are typeset as in English.
     """
 
     default_priority = 6
@@ -161,7 +163,15 @@ class TranslateFigureText(SphinxPostTransform):
                 translated = catalog.gettext(source)
                 if translated != source:
                     caption.children = []
-                    caption += nodes.Text(translated)
+                    caption += _parse_inline(self.app, translated, self.document, caption.line)
+
+
+def _parse_inline(app, text: str, document: nodes.document, line: int | None) -> list[nodes.Node]:
+    """The inline nodes of ``text`` parsed with the page's parser (MyST for the chapters)."""
+    parsed = publish_msgstr(app, text, document["source"], line or 0, app.config, document.settings)
+    if isinstance(parsed, nodes.paragraph):
+        return list(parsed.children)
+    return [nodes.Text(text)]
 
 
 _TRANSLATABLE = "[data-i18n]"
