@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from editions import EDITIONS, html_messages, translated_pages  # noqa: E402
+from editions import EDITIONS, glossary_pairs, html_messages, translated_pages  # noqa: E402
 
 LANGUAGE = "zh_CN"
 CATALOGS = REPO / "locale" / LANGUAGE / "LC_MESSAGES"
@@ -124,3 +124,20 @@ def test_the_quizzes_of_a_translated_page_are_in_chinese(page):
                     and not re.search(r"[\u3400-\u9fff]", shown)]
     assert not untranslated, f"{page}: quiz texts shown in English on the Chinese page:\n  " + "\n  ".join(
         text[:70] for text in untranslated)
+
+
+def test_the_same_message_is_translated_the_same_way_on_every_page():
+    """A heading such as "In this chapter you will learn" reads the same in every chapter.
+
+    (The glossary's own entries keep their English terms: they are the English column.)
+    """
+    terms = {term for chinese, english in glossary_pairs() for term in chinese + english}
+    seen = {}
+    for page in translated_pages(LANGUAGE):
+        for message in _read(CATALOGS / f"{page}.po"):
+            if message.id and message.string and message.id not in terms:
+                seen.setdefault(message.id, {}).setdefault(message.string, []).append(page)
+    differing = {msgid: forms for msgid, forms in seen.items() if len(forms) > 1}
+    assert not differing, "messages translated differently on different pages:\n  " + "\n  ".join(
+        f"{msgid[:50]!r}: " + "; ".join(f"{string[:30]!r} ({', '.join(pages)})" for string, pages in forms.items())
+        for msgid, forms in differing.items())
