@@ -136,7 +136,9 @@ class TranslateFigureText(SphinxPostTransform):
 
     myst-nb builds these figures from cell metadata when it chooses an output,
     after Sphinx translated the page, so they are looked up here in the same
-    catalog. A caption is replaced by its translation as plain text.
+    catalog. A caption is replaced by its translation, with its inline math
+    (``$...$``) and code (backticks) made into math and code nodes as MyST makes
+    them in the English caption; any other markup stays as written.
     """
 
     default_priority = 6
@@ -158,7 +160,27 @@ class TranslateFigureText(SphinxPostTransform):
                 translated = catalog.gettext(source)
                 if translated != source:
                     caption.children = []
-                    caption += nodes.Text(translated)
+                    caption += _inline_nodes(translated)
+
+
+_INLINE_MARKUP = re.compile(r"\$([^$]+)\$|`([^`]+)`")
+
+
+def _inline_nodes(text: str) -> list[nodes.Node]:
+    """``text`` as docutils nodes: ``$...$`` as inline math, backticks as inline code, the rest as text."""
+    result: list[nodes.Node] = []
+    position = 0
+    for match in _INLINE_MARKUP.finditer(text):
+        if match.start() > position:
+            result.append(nodes.Text(text[position : match.start()]))
+        if match.group(1) is not None:
+            result.append(nodes.math(match.group(0), match.group(1)))
+        else:
+            result.append(nodes.literal(match.group(0), match.group(2)))
+        position = match.end()
+    if position < len(text):
+        result.append(nodes.Text(text[position:]))
+    return result
 
 
 class TranslateTocCaptions(SphinxTransform):
