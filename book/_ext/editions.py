@@ -28,6 +28,7 @@ import tomllib
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import publish_msgstr
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 SOURCE_LANGUAGE = "en"
@@ -136,7 +137,9 @@ class TranslateFigureText(SphinxPostTransform):
 
     myst-nb builds these figures from cell metadata when it chooses an output,
     after Sphinx translated the page, so they are looked up here in the same
-    catalog. A caption is replaced by its translation as plain text.
+    catalog. A caption's translation is parsed as the page's Markdown, as
+    Sphinx parses every other translated paragraph, so its math, code and
+    emphasis are typeset as in the English caption.
     """
 
     default_priority = 6
@@ -158,7 +161,15 @@ class TranslateFigureText(SphinxPostTransform):
                 translated = catalog.gettext(source)
                 if translated != source:
                     caption.children = []
-                    caption += nodes.Text(translated)
+                    caption += self._parsed(translated, caption)
+
+    def _parsed(self, text: str, caption: nodes.caption) -> list[nodes.Node]:
+        """The inline nodes of ``text`` parsed as the page's Markdown (plain text if it is not one paragraph)."""
+        source = caption.source or self.document["source"]
+        paragraph = publish_msgstr(self.app, text, source, caption.line or 0, self.config, self.document.settings)
+        if not isinstance(paragraph, nodes.paragraph):
+            return [nodes.Text(text)]
+        return list(paragraph.children)
 
 
 class TranslateTocCaptions(SphinxTransform):

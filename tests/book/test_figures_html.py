@@ -89,3 +89,31 @@ def test_a_cell_that_draws_is_a_folded_figure(chapter):
         if "hide-input" not in header:
             problems.append(f"line {line}: a cell that draws is folded with the hide-input tag")
     assert not problems, f"{chapter.relative_to(REPO)}:\n" + "\n".join(problems)
+
+
+def _captions(path):
+    """Each figure's caption on a built page, by the figure's id."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return {figure["id"]: figure.find("figcaption") for figure in soup.select("figure[id]") if figure.find("figcaption")}
+
+
+@pytest.mark.parametrize("page", chapter_pages())
+def test_a_translated_caption_is_typeset_like_the_english_one(page):
+    """The Chinese edition's captions keep their math, code and emphasis typeset, not as raw Markdown."""
+    translated = book_html_dir() / "zh" / page
+    if not translated.is_file():
+        pytest.fail(f"{translated} is missing: `make book` builds the Chinese edition into _build/html/zh")
+    english, chinese = _captions(book_html_dir() / page), _captions(translated)
+    problems = []
+    for name, caption in english.items():
+        if name not in chinese:
+            problems.append(f"figure {name}: not on the Chinese page")
+            continue
+        for selector in (".math", "code", "em", "strong"):
+            wanted, found = len(caption.select(selector)), len(chinese[name].select(selector))
+            if found != wanted:
+                problems.append(f"figure {name}: {found} {selector} elements in the Chinese caption, {wanted} in the English one")
+        text = chinese[name].get_text(" ")
+        if "$" in text or "`" in text or "**" in text:
+            problems.append(f"figure {name}: raw Markdown in the Chinese caption: {text.strip()[:80]!r}")
+    assert not problems, f"zh/{page}:\n" + "\n".join(problems)
