@@ -93,7 +93,7 @@ def _quiz_messages(html_file):
 def test_every_quiz_text_is_a_message_of_its_chapter():
     html = book_html_dir()
     pages = [path for path in sorted(html.rglob("*.html"))
-             if not path.relative_to(html).parts[0] in {EDITIONS[LANGUAGE]["folder"], "_static", "_sources"}]
+             if path.relative_to(html).parts[0] not in {EDITIONS[LANGUAGE]["folder"], "_static", "_sources"}]
     checked = 0
     missing = []
     for path in pages:
