@@ -15,7 +15,8 @@ from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
   that link into a visible switch), only to pages the other edition has
   translated (``locale/translated-pages.toml``);
 * puts a notice on pages of a translated edition that are not translated yet;
-* gives the browser explorer its labels in the edition's language.
+* gives the browser explorer its labels in the edition's language;
+* lets a translated message paste the page's own glued values (``{glue:text}`key```).
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ class TranslateFigureText(SphinxPostTransform):
 
     myst-nb builds these figures from cell metadata when it chooses an output,
     after Sphinx translated the page, so they are looked up here in the same
-    catalog. A caption is replaced by its translation as plain text.
+    catalog. A caption's translation is parsed as MyST, like the English caption,
+    so that its inline code, math and roles are typeset too.
     """
 
     default_priority = 6
@@ -158,7 +160,17 @@ class TranslateFigureText(SphinxPostTransform):
                 translated = catalog.gettext(source)
                 if translated != source:
                     caption.children = []
-                    caption += nodes.Text(translated)
+                    caption += self._inline(translated, caption)
+
+    def _inline(self, text: str, caption: nodes.caption) -> list[nodes.Node]:
+        """The nodes of a one-paragraph MyST text, parsed as Sphinx parses a translated message."""
+        from sphinx.transforms.i18n import publish_msgstr
+
+        source = self.env.doc2path(self.env.docname)
+        patch = publish_msgstr(self.app, text, source, caption.line or 0, self.config, self.document.settings)
+        if isinstance(patch, nodes.paragraph):
+            return patch.children
+        return [nodes.Text(text)]
 
 
 class TranslateTocCaptions(SphinxTransform):
@@ -275,6 +287,28 @@ def _explorer_labels(app):
         target.write_text(text, encoding="ascii")
 
 
+def _glue_role_for_translations(role_class):
+    """A myst-nb glue role that also works in a translated message.
+
+    Sphinx parses each translated message as a document of its own, after myst-nb
+    has parsed the page and let go of the page's glue data, so ``{glue:text}`key```
+    would find no ``key``. In such a message the role reads the key as a reference
+    to its own page (``/<page>.md::key``), which myst-nb resolves from the glue data
+    it saved with the page, as it does for a key glued on another page.
+    """
+
+    class TranslatedMessageGlueRole(role_class):
+        def run(self):
+            translated = self.document.current_source and self.document.current_source.endswith("<translated>")
+            if translated and "nb_renderer" not in self.document and "::" not in self.text:
+                env = self.document.settings.env
+                self.text = f"/{env.doc2path(env.docname, False)}::{self.text}"
+            return super().run()
+
+    TranslatedMessageGlueRole.__name__ = f"Translated{role_class.__name__}"
+    return TranslatedMessageGlueRole
+
+
 def _gettext_sees_html_outputs(app, config):
     """Let the gettext builder choose a cell's output as the HTML builder does.
 
@@ -290,6 +324,11 @@ def _gettext_sees_html_outputs(app, config):
 
 
 def setup(app):
+    from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
+
+    app.setup_extension("myst_nb")  # registers the glue domain, whose roles are replaced here
+    for name, role_class in (("", PasteRoleAny), ("any", PasteRoleAny), ("text", PasteTextRole)):
+        app.add_role_to_domain("glue", name, _glue_role_for_translations(role_class)(), override=True)
     app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
