@@ -123,9 +123,16 @@ def test_computed_output_is_not_a_message_to_translate():
     assert not leaks, "computed output was extracted as text to translate:\n  " + "\n  ".join(leaks)
 
 
+# English words that spell a glossary term but name something else: the Jupyter kernel that runs a
+# notebook (内核), and JupyterLab's Kernel menu, are not a convolution's kernel (卷积核).
+OTHER_SENSES = [r"running kernel", r"Kernel →", r"Restart Kernel"]
+
+
 def _prose(message_id: str) -> str:
-    """The English words of a message, without code, math and the targets of roles."""
+    """The English words of a message, without code, math, the targets of roles and OTHER_SENSES."""
     text = re.sub(r"\{[a-z:]+\}`[^`]*`", " ", message_id)
+    for phrase in OTHER_SENSES:
+        text = re.sub(phrase, " ", text)
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"\$[^$]*\$", " ", text)
     return text
