@@ -18,7 +18,8 @@ from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
   that link into a visible switch), only to pages the other edition has
   translated (``locale/translated-pages.toml``);
 * puts a notice on pages of a translated edition that are not translated yet;
-* gives the browser explorer its labels in the edition's language.
+* gives the browser explorer its labels in the edition's language;
+* lets a translated message paste the page's own glued values (``{glue:text}`key```).
 """
 
 from __future__ import annotations
@@ -363,6 +364,28 @@ def _explorer_labels(app):
         target.write_text(text, encoding="ascii")
 
 
+def _glue_role_for_translations(role_class):
+    """A myst-nb glue role that also works in a translated message.
+
+    Sphinx parses each translated message as a document of its own, after myst-nb
+    has parsed the page and let go of the page's glue data, so ``{glue:text}`key```
+    would find no ``key``. In such a message the role reads the key as a reference
+    to its own page (``/<page>.md::key``), which myst-nb resolves from the glue data
+    it saved with the page, as it does for a key glued on another page.
+    """
+
+    class TranslatedMessageGlueRole(role_class):
+        def run(self):
+            translated = self.document.current_source and self.document.current_source.endswith("<translated>")
+            if translated and "nb_renderer" not in self.document and "::" not in self.text:
+                env = self.document.settings.env
+                self.text = f"/{env.doc2path(env.docname, False)}::{self.text}"
+            return super().run()
+
+    TranslatedMessageGlueRole.__name__ = f"Translated{role_class.__name__}"
+    return TranslatedMessageGlueRole
+
+
 def _gettext_sees_html_outputs(app, config):
     """Let the gettext builder choose a cell's output as the HTML builder does.
 
@@ -378,6 +401,11 @@ def _gettext_sees_html_outputs(app, config):
 
 
 def setup(app):
+    from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
+
+    app.setup_extension("myst_nb")  # registers the glue domain, whose roles are replaced here
+    for name, role_class in (("", PasteRoleAny), ("any", PasteRoleAny), ("text", PasteTextRole)):
+        app.add_role_to_domain("glue", name, _glue_role_for_translations(role_class)(), override=True)
     app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
