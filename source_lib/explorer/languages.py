@@ -75,14 +75,14 @@ LABELS = {
         ("按“下一步”，翻转后的卷积核在填充后的网格上移动一个输出单元格；按“播放”，看它一路移动。"
          "点击一个输出单元格，查看它收集的乘积；点击一个输入像素，查看它分散出去的印记。"),
         "Showing how one output cell is gathered (cell {n} of {count}):":
-        "一个输出单元格如何收集得到（第 {n} 个，共 {count} 个）：",
+        "这个输出单元格是怎样收集得到的（第 {n} 个，共 {count} 个）：",
         "The other {zeros} products of the window multiply an inserted zero or padding, so they are 0.":
         "窗口中其余 {zeros} 个乘积乘的是插入的零或填充，所以都是 0。",
         "All {zeros} products of the window multiply an inserted zero or padding, so they are 0.":
         "窗口中全部 {zeros} 个乘积乘的都是插入的零或填充，所以都是 0。",
         ("Showing the stamp that one input pixel scatters: x[{i},{j}] = {value} times the kernel "
          "adds to {count} output cells."):
-        "一个输入像素分散出去的印记：x[{i},{j}] = {value} 乘以卷积核，加到 {count} 个输出单元格上。",
+        "这个输入像素分散出去的印记：x[{i},{j}] = {value} 乘以卷积核，加到 {count} 个输出单元格上。",
         "{cropped} of them are cropped by padding (greyed out).": "其中 {cropped} 个被填充裁掉（灰色显示）。",
         "Stepping is off: torch refuses this combination.": "逐步演示已关闭：torch 拒绝这组参数。",
         "input pixel x[{i},{j}] = {value}; press Enter to see its stamp": "输入像素 x[{i},{j}] = {value}；按 Enter 查看它的印记",
