@@ -1,7 +1,8 @@
 // The language switch: a link to the same page in the other edition of the book.
 // book/_ext/editions.py writes <link rel="alternate" hreflang=... data-edition-switch=...>
 // into the head of every page whose counterpart exists; this script shows it as a
-// link in the page's header, next to the theme's buttons.
+// link in the page's header, next to the theme's buttons. Its name is in the page's
+// language, from window.BOOK_INTERFACE_WORDS (_static/interface-words.js, written by the build).
 (function () {
   "use strict";
   function addSwitch() {
@@ -11,7 +12,10 @@
     }
     var bar = document.createElement("nav");
     bar.className = "language-switch";
-    bar.setAttribute("aria-label", document.documentElement.lang.indexOf("zh") === 0 ? "语言" : "Language");
+    var words = window.BOOK_INTERFACE_WORDS;
+    if (words && words.page) {
+      bar.setAttribute("aria-label", words.page.language);
+    }
     links.forEach(function (link) {
       var anchor = document.createElement("a");
       anchor.href = link.getAttribute("href");

@@ -6,6 +6,12 @@
  * handlers, any later one does nothing. No kernel and no network: the key of a
  * numeric question is the form's data-answer, the explanations are hidden
  * elements of the form, and feedback goes to the form's aria-live region.
+ *
+ * Its words (WORDS in source_lib/quiz.py, with {name} fields filled in here)
+ * come from window.BOOK_INTERFACE_WORDS.quiz, which the book build writes in
+ * the page's language (_static/interface-words.js); the controls' labels are
+ * then written in that language too. Without it (in a notebook) they come from
+ * the quiz's data-quiz-words, the English words it was rendered with.
  */
 (function () {
   "use strict";
@@ -13,6 +19,39 @@
     return;
   }
   window.transposedQuizBound = true;
+
+  function pageWords() {
+    const table = window.BOOK_INTERFACE_WORDS;
+    return table && table.quiz ? table.quiz : null;
+  }
+
+  // The sentence `key` of the quiz's words, with its {name} fields filled in.
+  function sentence(form, key, fields) {
+    const quiz = form.closest(".quiz");
+    const words = pageWords() || JSON.parse(quiz.dataset.quizWords);
+    return words[key].replace(/\{(\w+)\}/g, function (_, name) { return String(fields[name]); });
+  }
+
+  // The controls' labels and the "See ..." line in the page's language.
+  function relabel() {
+    const words = pageWords();
+    if (!words) {
+      return;
+    }
+    document.querySelectorAll(".quiz form.quiz-question").forEach(function (form) {
+      form.querySelectorAll(".quiz-answer-row label").forEach(function (label) { label.textContent = words.your_answer; });
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.textContent = words.check; });
+      form.querySelectorAll("[data-quiz-reveal]").forEach(function (button) { button.textContent = words.show_answer; });
+      form.querySelectorAll(".quiz-see").forEach(function (line) {
+        const link = line.querySelector("a");
+        if (!link) {
+          return;
+        }
+        const parts = words.see.split("{link}");
+        line.replaceChildren(document.createTextNode(parts[0]), link, document.createTextNode(parts[1] || ""));
+      });
+    });
+  }
 
   function paragraph(text, className) {
     const p = document.createElement("p");
@@ -53,24 +92,24 @@
     const text = input.value;
     if (text.trim() === "") {
       input.setAttribute("aria-invalid", "true");
-      say(form, null, [paragraph("Type a number first, then press Check.")]);
+      say(form, null, [paragraph(sentence(form, "empty", {}))]);
       return;
     }
     const value = parseNumber(text);
     if (value === null) {
       input.setAttribute("aria-invalid", "true");
-      say(form, null, [paragraph("\u201c" + text.trim() + "\u201d is not a number: type digits only, for example 12.")]);
+      say(form, null, [paragraph(sentence(form, "not_a_number", { text: text.trim() }))]);
       return;
     }
     const answer = Number(form.dataset.answer);
     const tolerance = Number(form.dataset.tolerance || 0) + 1e-9 * Math.max(1, Math.abs(answer));
     if (Math.abs(value - answer) <= tolerance) {
       input.setAttribute("aria-invalid", "false");
-      say(form, "right", [paragraph("Right: " + form.dataset.answer + ".", "quiz-verdict"),
+      say(form, "right", [paragraph(sentence(form, "right_number", { answer: form.dataset.answer }), "quiz-verdict"),
                           copyOf(form.querySelector(".quiz-explanation"))]);
     } else {
       input.setAttribute("aria-invalid", "true");
-      say(form, "wrong", [paragraph("Not " + value + ". Try again, or press Show answer.", "quiz-verdict"),
+      say(form, "wrong", [paragraph(sentence(form, "wrong_number", { value: value }), "quiz-verdict"),
                           copyOf(form.querySelector(".quiz-hint"))]);
     }
   }
@@ -78,15 +117,15 @@
   function checkChoice(form) {
     const chosen = form.querySelector("input[type=radio]:checked");
     if (!chosen) {
-      say(form, null, [paragraph("Choose one of the options first, then press Check.")]);
+      say(form, null, [paragraph(sentence(form, "no_choice", {}))]);
       return;
     }
     const why = chosen.parentElement.querySelector(".quiz-why");
     if (chosen.dataset.correct === "true") {
-      say(form, "right", [paragraph("Right.", "quiz-verdict"), copyOf(why)]);
+      say(form, "right", [paragraph(sentence(form, "right", {}), "quiz-verdict"), copyOf(why)]);
     } else {
-      say(form, "wrong", [paragraph("Not this one.", "quiz-verdict"), copyOf(why),
-                          paragraph("Try another option.")]);
+      say(form, "wrong", [paragraph(sentence(form, "wrong", {}), "quiz-verdict"), copyOf(why),
+                          paragraph(sentence(form, "try_another", {}))]);
     }
   }
 
@@ -125,8 +164,14 @@
     if (!form) {
       return;
     }
-    say(form, null, [paragraph("The answer is " + form.dataset.answer + ".", "quiz-verdict"),
+    say(form, null, [paragraph(sentence(form, "answer_is", { answer: form.dataset.answer }), "quiz-verdict"),
                      copyOf(form.querySelector(".quiz-explanation"))]);
     form.classList.add("quiz-revealed");
   });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", relabel);
+  } else {
+    relabel();
+  }
 })();

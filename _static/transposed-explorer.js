@@ -16,7 +16,8 @@
  * that output_padding adds have a colour of their own.
  *
  * Its controls and ranges, default values, value modes, panel names, legend,
- * cell-size limits, cell and highlight colours, the step-through's words and
+ * cell-size limits, cell and highlight colours, every word it writes (the
+ * step-through's, the captions, the status line, the refusal sentences) and
  * its Play speed are not written here: they come from
  * window.TRANSPOSED_EXPLORER_SPEC, which _static/explorer-spec.js defines. The
  * book build generates that script from Python
@@ -24,10 +25,14 @@
  * and loads it before this one, so the notebook explorer (source_lib.explorer)
  * and this one share a single declaration.
  *
- * What it computes mirrors source_lib.explorer: the four steps, the captions,
- * the formula and call text, and the refusal sentences of
- * source_lib/explain.py. tests/book/test_explorer_browser.py checks it against
- * torch and against those sentences, character by character.
+ * The spec gives the words in the language of the book's edition
+ * (source_lib/explorer/languages.py); the rules that choose and fill them in
+ * are the same for every language. What it computes mirrors
+ * source_lib.explorer: the four steps, the captions, the formula and call
+ * text, and the refusal sentences of source_lib/explain.py (explain_refusal).
+ * tests/book/test_explorer_browser.py and test_interface_browser.py check it
+ * against torch and against those sentences, character by character, in
+ * English and in Chinese.
  *
  * Use: any element with the attribute data-transposed-explorer becomes an
  * explorer when the page loads. Starting values can be given as attributes,
@@ -62,6 +67,13 @@
   // Every word of the step-through, and its outline colours (source_lib/explorer/state.py).
   var LABELS = SPEC.labels;
   var HIGHLIGHTS = SPEC.highlights;
+  // The refusal sentences (SENTENCES in source_lib/explain.py).
+  var REFUSALS = SPEC.refusals;
+
+  // A sentence with its "{name}" fields filled in.
+  function fill(template, fields) {
+    return template.replace(/\{(\w+)\}/g, function (_, name) { return String(fields[name]); });
+  }
 
   // One background per cell role (COLOURS in source_lib/plotting.py), as a
   // stylesheet of its own, so the grids look like the book's figures.
@@ -160,9 +172,8 @@
 
   // "0", "0 or 1", "0 to 3" (allowed_values in source_lib/explain.py)
   function allowedValues(low, high) {
-    if (high <= low) { return String(low); }
-    if (high === low + 1) { return low + " or " + high; }
-    return low + " to " + high;
+    var key = high <= low ? "one_value" : high === low + 1 ? "two_values" : "value_range";
+    return fill(REFUSALS[key], { low: low, high: high });
   }
 
   // The refusal sentence of source_lib/explain.py (explain_refusal), or null.
@@ -171,25 +182,24 @@
     var h = cfg.height, w = cfg.width;
     var size = h === w ? String(h) : "(" + h + ", " + w + ")";
     if (Math.min(h, w) < 1) {
-      return "input size=" + size + " must be at least 1: use input size 1 or more";
+      return fill(REFUSALS.input_size, { value: size });
     }
     var positive = ["kernel_size", "stride", "dilation"];
     for (var i = 0; i < positive.length; i++) {
       if (cfg[positive[i]] < 1) {
-        return positive[i] + "=" + cfg[positive[i]] + " must be at least 1: use " + positive[i] + " 1 or more";
+        return fill(REFUSALS.at_least_one, { name: positive[i], value: cfg[positive[i]] });
       }
     }
     var nonNegative = ["padding", "output_padding"];
     for (i = 0; i < nonNegative.length; i++) {
       if (cfg[nonNegative[i]] < 0) {
-        return nonNegative[i] + "=" + cfg[nonNegative[i]] + " must not be negative: use " +
-          nonNegative[i] + " 0 or more";
+        return fill(REFUSALS.not_negative, { name: nonNegative[i], value: cfg[nonNegative[i]] });
       }
     }
     if (cfg.output_padding >= cfg.stride && cfg.output_padding >= cfg.dilation) {
-      return "output_padding=" + cfg.output_padding + " must be smaller than stride=" + cfg.stride +
-        " or dilation=" + cfg.dilation + ": use output_padding " +
-        allowedValues(0, Math.max(cfg.stride, cfg.dilation) - 1);
+      return fill(REFUSALS.output_padding, {
+        output_padding: cfg.output_padding, stride: cfg.stride, dilation: cfg.dilation,
+        values: allowedValues(0, Math.max(cfg.stride, cfg.dilation) - 1) });
     }
     var axes = [["height", h], ["width", w]];
     for (i = 0; i < axes.length; i++) {
@@ -198,18 +208,19 @@
         // the largest padding that keeps both axes at least 1 pixel
         var largest = Math.floor(
           (((Math.min(h, w) - 1) * cfg.stride) + cfg.dilation * (cfg.kernel_size - 1) + cfg.output_padding) / 2);
-        return "padding=" + cfg.padding + " crops away the whole output (output " + axes[i][0] +
-          " would be " + out + "): use padding " + allowedValues(0, largest);
+        return fill(REFUSALS.crops, { padding: cfg.padding, axis: REFUSALS[axes[i][0]], size: out,
+                                      values: allowedValues(0, largest) });
       }
     }
     return null;
   }
 
+  // size_formula in source_lib/explorer/state.py
   function sizeFormula(cfg, axis) {
-    var letter = axis === "height" ? "H" : "W";
-    return letter + "_out = (" + letter + " − 1)·s − 2p + d·(k − 1) + output_padding + 1 = (" +
-      cfg[axis] + " − 1)·" + cfg.stride + " − 2·" + cfg.padding + " + " + cfg.dilation + "·(" +
-      cfg.kernel_size + " − 1) + " + cfg.output_padding + " + 1 = " + outputSize(cfg[axis], cfg);
+    return fill(LABELS.formula, {
+      letter: axis === "height" ? "H" : "W", size: cfg[axis], stride: cfg.stride, padding: cfg.padding,
+      dilation: cfg.dilation, kernel_size: cfg.kernel_size, output_padding: cfg.output_padding,
+      out: outputSize(cfg[axis], cfg) });
   }
 
   function callString(cfg) {
@@ -219,14 +230,15 @@
     return "nn.ConvTranspose2d(1, 1, " + parts.join(", ") + ", bias=False)";
   }
 
+  // panel_titles in source_lib/explorer/state.py
   function panelTitles(cfg) {
     var border = cfg.dilation * (cfg.kernel_size - 1) - cfg.padding;
     return [
-      "input",
-      "1. insert s−1 = " + (cfg.stride - 1) + " zero" + (cfg.stride === 2 ? "" : "s"),
-      "2. pad d(k−1)−p = " + border + (cfg.output_padding ? ", +" + cfg.output_padding + " bottom/right" : ""),
-      "3. flip the kernel",
-      "4. convolve, stride 1" + (cfg.dilation === 1 ? "" : ", dilation " + cfg.dilation)
+      LABELS.title_input,
+      fill(LABELS[cfg.stride - 1 === 1 ? "title_zeros_one" : "title_zeros"], { count: cfg.stride - 1 }),
+      fill(LABELS[cfg.output_padding ? "title_pad_extra" : "title_pad"], { border: border, extra: cfg.output_padding }),
+      LABELS.title_flip,
+      fill(LABELS[cfg.dilation === 1 ? "title_convolve" : "title_convolve_dilation"], { dilation: cfg.dilation })
     ];
   }
 
@@ -344,7 +356,7 @@
 
   // "{name}" fields of a sentence of LABELS filled in.
   function words(key, fields) {
-    return LABELS[key].replace(/\{(\w+)\}/g, function (_, name) { return String(fields[name]); });
+    return fill(LABELS[key], fields);
   }
 
   // ------------------------------------------------------------ drawing
@@ -423,7 +435,7 @@
       var grid = state[key];
       var figure = element("figure", { "class": "tce-panel" });
       figure.appendChild(element("figcaption", {},
-        state.titles[index] + " (" + grid.length + "×" + grid[0].length + ")"));
+        words("panel_caption", { title: state.titles[index], rows: grid.length, cols: grid[0].length })));
       cells[key] = [];
       figure.appendChild(gridTable(drawn[key][0], drawn[key][1], key, size, drawn[key][2], cells[key]));
       panels.appendChild(figure);
@@ -455,7 +467,7 @@
 
     root.replaceChildren();
     root.classList.add("tce-explorer");
-    var form = element("form", { "class": "tce-controls", "aria-label": "transposed convolution settings" });
+    var form = element("form", { "class": "tce-controls", "aria-label": LABELS.settings });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var inputs = {};
     CONTROLS.forEach(function (control) {
@@ -476,7 +488,7 @@
       inputs[name] = input;
     });
     var valuesRow = element("div", { "class": "tce-control" });
-    valuesRow.appendChild(element("label", { "for": prefix + "values" }, "values"));
+    valuesRow.appendChild(element("label", { "for": prefix + "values" }, LABELS.values));
     var select = element("select", { id: prefix + "values", name: "values" });
     VALUES.forEach(function (option) {
       var node = element("option", { value: option[0] }, option[1]);
@@ -706,7 +718,7 @@
       var offset = panel === "output" ? instance.state.crop : 0;
       var table = panels.querySelector("table[data-panel=" + panel + "]");
       table.setAttribute("role", "grid");
-      table.setAttribute("aria-label", panel === "output" ? "output" : "input");
+      table.setAttribute("aria-label", panel === "output" ? LABELS.grid_output : LABELS.grid_input);
       for (var i = 0; i < rows; i++) {
         for (var j = 0; j < cols; j++) {
           var td = cells[panel][i + offset][j + offset];
@@ -768,7 +780,7 @@
         pause();
         instance.stepper = { mode: "idle", cell: null, pixel: null };
         message.className = "tce-message tce-refused";
-        message.textContent = "torch refuses this: " + state.message;
+        message.textContent = words("refusal", { message: state.message });
         panels.replaceChildren();
         cells = null;
         legend.hidden = true;
@@ -777,7 +789,7 @@
         return state;
       }
       message.className = "tce-message";
-      message.textContent = "output " + state.output_size[0] + "×" + state.output_size[1];
+      message.textContent = words("output_size", { height: state.output_size[0], width: state.output_size[1] });
       cells = drawPanels(panels, state);
       chooseable("input", state.input.length, state.input[0].length);
       chooseable("output", state.output_size[0], state.output_size[1]);

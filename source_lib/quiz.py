@@ -37,11 +37,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check", "render", "show"]
+__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check", "render",
+           "show"]
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
 STATIC = Path(__file__).resolve().parents[1] / "_static"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+#: The fixed words of a quiz, in English: its controls' labels and the "See ..." line (rendered
+#: here) and the feedback ``_static/quiz.js`` writes, with ``{name}`` fields it fills in. The
+#: rendered quiz carries them as ``data-quiz-words`` (a notebook shows these); on a page of the
+#: book, quiz.js takes them instead from ``window.BOOK_INTERFACE_WORDS``, in the page's language,
+#: and writes them on the controls too (translations: :mod:`source_lib.explorer.languages`).
+WORDS = {
+    "your_answer": "Your answer",
+    "check": "Check",
+    "show_answer": "Show answer",
+    "see": "See {link}.",
+    "empty": "Type a number first, then press Check.",
+    "not_a_number": "“{text}” is not a number: type digits only, for example 12.",
+    "right_number": "Right: {answer}.",
+    "wrong_number": "Not {value}. Try again, or press Show answer.",
+    "no_choice": "Choose one of the options first, then press Check.",
+    "right": "Right.",
+    "wrong": "Not this one.",
+    "try_another": "Try another option.",
+    "answer_is": "The answer is {answer}.",
+}
 
 
 class QuizKeyError(AssertionError):
@@ -157,7 +179,8 @@ def _see(question):
     if question.see is None:
         return ""
     anchor, title = question.see
-    return f'<p class="quiz-see">See <a href="#{html.escape(anchor)}" data-i18n>{title}</a>.</p>'
+    before, after = WORDS["see"].split("{link}")
+    return f'<p class="quiz-see">{before}<a href="#{html.escape(anchor)}" data-i18n>{title}</a>{after}</p>'
 
 
 def _format(value):
@@ -168,10 +191,11 @@ def _numeric_html(question, number, key, prefix):
     qid = f"{prefix}-{question.id}"
     return f"""<form class="quiz-question" id="{qid}" data-quiz-kind="numeric" data-answer="{_format(key)}" \
 data-tolerance="{question.tolerance!r}" novalidate>
-<fieldset><legend><span class="quiz-number">{number}.</span> <span data-i18n>{question.prompt}</span></legend>
-<div class="quiz-answer-row"><label for="{qid}-input">Your answer</label>
+<fieldset><legend><span class="quiz-number">{number}.</span> {question.prompt}</legend>
+<div class="quiz-answer-row"><label for="{qid}-input">{WORDS["your_answer"]}</label>
 <input id="{qid}-input" name="answer" type="text" inputmode="decimal" autocomplete="off" spellcheck="false">
-<button type="submit">Check</button> <button type="button" data-quiz-reveal>Show answer</button></div>
+<button type="submit">{WORDS["check"]}</button> \
+<button type="button" data-quiz-reveal>{WORDS["show_answer"]}</button></div>
 <div class="quiz-feedback" role="status" aria-live="polite"></div>
 <div class="quiz-hint" hidden data-i18n>{question.hint}</div>
 <div class="quiz-explanation" hidden data-i18n>{question.explanation}</div>
@@ -189,7 +213,7 @@ def _choice_html(question, number, prefix):
     return f"""<form class="quiz-question" id="{qid}" data-quiz-kind="choice" novalidate>
 <fieldset><legend><span class="quiz-number">{number}.</span> <span data-i18n>{question.prompt}</span></legend>
 {"".join(options)}
-<div class="quiz-answer-row"><button type="submit">Check</button></div>
+<div class="quiz-answer-row"><button type="submit">{WORDS["check"]}</button></div>
 <div class="quiz-feedback" role="status" aria-live="polite"></div>
 {_see(question)}</fieldset></form>"""
 
@@ -205,7 +229,8 @@ def render(questions, keys, prefix="quiz"):
     css = (STATIC / "quiz.css").read_text(encoding="utf-8")
     js = (STATIC / "quiz.js").read_text(encoding="utf-8")
     meta = json.dumps({"questions": len(questions)})
-    return (f'<div class="quiz" data-quiz=\'{meta}\'>\n<style>{css}</style>\n'
+    words = html.escape(json.dumps(WORDS))
+    return (f'<div class="quiz" data-quiz=\'{meta}\' data-quiz-words="{words}">\n<style>{css}</style>\n'
             + "\n".join(parts)
             + f"\n<script>{js}</script>\n</div>")
 

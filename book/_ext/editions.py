@@ -18,8 +18,9 @@ from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
   that link into a visible switch), only to pages the other edition has
   translated (``locale/translated-pages.toml``);
 * puts a notice on pages of a translated edition that are not translated yet;
-* gives the browser explorer its labels in the edition's language;
-* lets a translated message paste the page's own glued values (``{glue:text}`key```).
+* lets a translated message paste the page's own glued values (``{glue:text}`key```);
+* (the browser scripts get their words in the edition's language from
+  ``book/_ext/explorer_spec.py``, which writes them in the configured language).
 """
 
 from __future__ import annotations
@@ -346,24 +347,6 @@ def _untranslated_notice(app, doctree, docname):
         section.insert(0 if title_index is None else title_index + 1, notice)
 
 
-def _explorer_labels(app):
-    """The browser explorer's labels in the edition's language (source_lib.explorer.languages).
-
-    Runs after explorer_spec.py wrote the English spec to _static/explorer-spec.js
-    and writes the same spec with translated labels over it.
-    """
-    language = _language(app.config)
-    if language == SOURCE_LANGUAGE or app.builder.format != "html":
-        return
-    from source_lib.explorer.browser import spec_script
-
-    target = Path(app.outdir) / "_static" / "explorer-spec.js"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = spec_script(language)
-    if not target.is_file() or target.read_text(encoding="ascii") != text:
-        target.write_text(text, encoding="ascii")
-
-
 def _glue_role_for_translations(role_class):
     """A myst-nb glue role that also works in a translated message.
 
@@ -412,8 +395,6 @@ def setup(app):
     app.add_post_transform(TranslateOutputTexts)
     app.connect("config-inited", _gettext_sees_html_outputs)
     app.connect("builder-inited", _load_pages)
-    # After explorer_spec's handler (priority 500).
-    app.connect("builder-inited", _explorer_labels, priority=600)
     app.connect("doctree-resolved", _untranslated_notice)
     app.connect("html-page-context", _alternate_links)
     app.connect("html-page-context", _theme_words)

@@ -1,39 +1,51 @@
-"""Write the browser explorer's spec from Python into the HTML book, and load it on every page.
+"""Write the browser scripts' spec and words from Python into the HTML book, and load them on every page.
 
 ``_static/transposed-explorer.js`` declares no controls, defaults, value modes,
-panels, legend or colours of its own: it reads them from
-``window.TRANSPOSED_EXPLORER_SPEC``. This extension writes that object, made by
-:func:`source_lib.explorer.browser.spec_script` from the same Python
-declarations the notebook explorer uses, to ``_static/explorer-spec.js`` in the
-output folder (never into the source tree, so it cannot go stale in git), and
-puts a ``<script>`` for it on every page ahead of the explorer's. A script and
-not a JSON file read at run time, because browsers refuse such reads on the
+panels, legend, colours or words of its own: it reads them from
+``window.TRANSPOSED_EXPLORER_SPEC``. ``_static/quiz.js``,
+``_static/navigation.js`` and ``_static/language-switch.js`` read their words
+from ``window.BOOK_INTERFACE_WORDS``. This extension writes both objects, made
+by :func:`source_lib.explorer.browser.spec_script` and
+:func:`source_lib.explorer.interface.interface_script` from the Python
+declarations (the notebook explorer uses the same ones), in the language of
+the edition being built (``language`` in Sphinx's configuration), to
+``_static/explorer-spec.js`` and ``_static/interface-words.js`` in the output
+folder (never into the source tree, so they cannot go stale in git), and puts a
+``<script>`` for each on every page ahead of the book's scripts. Scripts and not
+JSON files read at run time, because browsers refuse such reads on the
 ``file://`` pages of a book opened offline.
 """
 
 from pathlib import Path
 
 SCRIPT = "explorer-spec.js"
+WORDS_SCRIPT = "interface-words.js"
 
 
-def _write_spec(app):
+def _write(target, text):
+    if not target.is_file() or target.read_text(encoding="ascii") != text:
+        target.write_text(text, encoding="ascii")
+
+
+def _write_scripts(app):
     if app.builder.format != "html":
         return
     from source_lib.explorer.browser import spec_script
+    from source_lib.explorer.interface import interface_script
 
+    language = app.config.language or None
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    target = static / SCRIPT
-    text = spec_script()
-    # Written before the pages, so that their <script> tags carry the file's checksum.
-    if not target.is_file() or target.read_text(encoding="ascii") != text:
-        target.write_text(text, encoding="ascii")
+    # Written before the pages, so that their <script> tags carry the files' checksums.
+    _write(static / SCRIPT, spec_script(language))
+    _write(static / WORDS_SCRIPT, interface_script(language))
 
 
 def setup(app):
     # Sphinx orders scripts by priority: extensions' default is 500, and the
     # files of _static/ that Jupyter Book lists in html_js_files (among them
-    # transposed-explorer.js) get 800, so the spec is defined first.
+    # transposed-explorer.js, quiz.js, navigation.js) get 800, so these are defined first.
     app.add_js_file(SCRIPT, priority=500)
-    app.connect("builder-inited", _write_spec)
+    app.add_js_file(WORDS_SCRIPT, priority=500)
+    app.connect("builder-inited", _write_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

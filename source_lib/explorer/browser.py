@@ -9,22 +9,25 @@ that object into ``_static/explorer-spec.js`` with :func:`spec_script`
 script, not a JSON file fetched at run time, because the book also works
 opened from ``file://`` URLs, where browsers refuse such requests.
 
-What stays written twice is what the explorer computes: the four steps, the
-formula and call text, the captions and the refusal sentences of
-:mod:`source_lib.explain`; ``tests/book/test_explorer_browser.py`` checks those
-against Python and torch.
+Its words, the refusal sentences among them, come from the spec too, in the
+language of the edition (:mod:`.languages`). What stays written twice is what
+the explorer computes: the four steps, the call text and the rules that choose
+and fill in a caption or a refusal sentence; ``tests/book/test_explorer_browser.py``
+and ``tests/book/test_interface_browser.py`` check those against Python and torch.
 """
 
 from __future__ import annotations
 
 import json
 
+from ..explain import SENTENCES
 from ..plotting import COLOURS
 from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
 from .languages import translate_labels
 from .state import (
     CONTROLS,
     DEFAULTS,
+    EXPLORER_WORDS,
     HIGHLIGHTS,
     PANELS,
     PLAY_INTERVALS,
@@ -43,7 +46,7 @@ SPEC_GLOBAL = "TRANSPOSED_EXPLORER_SPEC"
 def spec(language=None):
     """The explorer's settings and looks, as plain JSON-ready data.
 
-    ``language`` (e.g. ``"zh_CN"``) gives the labels of that edition of the book
+    ``language`` (e.g. ``"zh_CN"``) gives the words of that edition of the book
     (:mod:`.languages`); by default they are English.
 
     Returns
@@ -56,7 +59,9 @@ def spec(language=None):
         and for the step-through: ``stepper_roles`` (``[role, colour, words]``
         per cell role it adds, drawn and listed in the legend after the
         others), ``highlights`` (outline colours),
-        ``labels`` (every word it writes) and ``play`` (milliseconds per step).
+        ``labels`` (every other word it writes: :data:`.state.STEPPER_LABELS`
+        and :data:`.state.EXPLORER_WORDS`), ``refusals`` (the sentences of
+        :data:`source_lib.explain.SENTENCES`) and ``play`` (milliseconds per step).
 
     Examples
     --------
@@ -74,7 +79,8 @@ def spec(language=None):
         "stepper_roles": [list(item) for item in STEPPER_ROLES],
         "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
         "highlights": dict(HIGHLIGHTS),
-        "labels": dict(STEPPER_LABELS),
+        "labels": {**STEPPER_LABELS, **EXPLORER_WORDS},
+        "refusals": dict(SENTENCES),
         "play": dict(PLAY_INTERVALS),
     }, language)
 

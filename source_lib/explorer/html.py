@@ -15,7 +15,7 @@ import html
 import numpy as np
 
 from ..plotting import COLOURS, format_number
-from .state import PANELS, panel_titles
+from .state import EXPLORER_WORDS, PANELS, panel_titles
 
 __all__ = [
     "LEGEND",
@@ -136,7 +136,7 @@ def steps_html(state):
     panels = []
     for key, title in zip(PANELS, panel_titles(state["config"])):
         array = state[key]
-        caption = f"{title} ({array.shape[0]}×{array.shape[1]})"
+        caption = EXPLORER_WORDS["panel_caption"].format(title=title, rows=array.shape[0], cols=array.shape[1])
         table = grid_html(array, roles.get(key), colour.get(key, "value"), key)
         panels.append(f'<figure class="tce-panel"><figcaption>{html.escape(caption)}</figcaption>'
                       f"{table}</figure>")

@@ -28,6 +28,7 @@ __all__ = [
     "STEPPER_ROLES",
     "HIGHLIGHTS",
     "STEPPER_LABELS",
+    "EXPLORER_WORDS",
     "PLAY_INTERVALS",
     "default_input",
     "default_kernel",
@@ -114,6 +115,39 @@ STEPPER_LABELS = {
     "output_cell": "output cell out[{i},{j}] = {value}; press Enter to see its sum",
     "grid_help": "Arrow keys move between cells, Enter or Space chooses one.",
 }
+
+#: The other words the explorers write, with ``{name}`` fields: the browser explorer's status line,
+#: refusal line, form and grid names, and both explorers' panel captions and size formula
+#: (:func:`panel_titles`, :func:`size_formula`). Whole phrases, so that a translation can reorder them.
+EXPLORER_WORDS = {
+    "settings": "transposed convolution settings",
+    "values": "values",
+    "output_size": "output {height}×{width}",
+    "refusal": "torch refuses this: {message}",
+    "grid_input": "input",
+    "grid_output": "output",
+    "panel_caption": "{title} ({rows}×{cols})",
+    "title_input": "input",
+    "title_zeros_one": "1. insert s−1 = {count} zero",
+    "title_zeros": "1. insert s−1 = {count} zeros",
+    "title_pad": "2. pad d(k−1)−p = {border}",
+    "title_pad_extra": "2. pad d(k−1)−p = {border}, +{extra} bottom/right",
+    "title_flip": "3. flip the kernel",
+    "title_convolve": "4. convolve, stride 1",
+    "title_convolve_dilation": "4. convolve, stride 1, dilation {dilation}",
+    "formula": ("{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
+                "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"),
+}
+
+
+def _words(language):
+    """:data:`EXPLORER_WORDS` in ``language`` (English by default)."""
+    if language in (None, "en"):
+        return EXPLORER_WORDS
+    from .languages import translate_words
+
+    return translate_words(EXPLORER_WORDS, language)
+
 
 #: Milliseconds between two steps of Play; ``reduced_motion`` when the reader's system asks for
 #: reduced motion (the highlights then also jump without transitions).
@@ -224,7 +258,7 @@ def call_string(config):
     return "nn.ConvTranspose2d(1, 1, " + ", ".join(parts) + ", bias=False)"
 
 
-def size_formula(config, axis):
+def size_formula(config, axis, language=None):
     """The output-size formula for one axis with the numbers filled in.
 
     Parameters
@@ -232,6 +266,8 @@ def size_formula(config, axis):
     config : dict
         A complete explorer configuration (see :data:`DEFAULTS`).
     axis : {"height", "width"}
+    language : str, optional
+        The edition's language (:mod:`.languages`); English by default.
 
     Returns
     -------
@@ -249,8 +285,8 @@ def size_formula(config, axis):
     k, s, p, op, d = (config[name] for name in
                       ("kernel_size", "stride", "padding", "output_padding", "dilation"))
     (out,) = transpose_size_per_axis((h,), (k,), (s,), (p,), (d,), (op,))
-    return (f"{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
-            f"({h} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {out}")
+    return _words(language)["formula"].format(letter=letter, size=h, stride=s, padding=p, dilation=d, kernel_size=k,
+                                              output_padding=op, out=out)
 
 
 def normalise_config(config=None, changes=None):
@@ -337,13 +373,15 @@ def explorer_state(config=None, **changes):
     return state
 
 
-def panel_titles(config):
+def panel_titles(config, language=None):
     """The five panel captions, with the step's numbers filled in.
 
     Parameters
     ----------
     config : dict
         A complete explorer configuration.
+    language : str, optional
+        The edition's language (:mod:`.languages`); English by default.
 
     Returns
     -------
@@ -356,13 +394,13 @@ def panel_titles(config):
     ('1. insert s−1 = 1 zero', '2. pad d(k−1)−p = 1')
     """
     k, s, p, op, d = (config[name] for name in ("kernel_size", "stride", "padding", "output_padding", "dilation"))
-    extra = f", +{op} bottom/right" if op else ""
+    words = _words(language)
     return (
-        "input",
-        f"1. insert s−1 = {s - 1} zero{'' if s == 2 else 's'}",
-        f"2. pad d(k−1)−p = {d * (k - 1) - p}{extra}",
-        "3. flip the kernel",
-        f"4. convolve, stride 1{'' if d == 1 else f', dilation {d}'}",
+        words["title_input"],
+        words["title_zeros_one" if s - 1 == 1 else "title_zeros"].format(count=s - 1),
+        words["title_pad_extra" if op else "title_pad"].format(border=d * (k - 1) - p, extra=op),
+        words["title_flip"],
+        words["title_convolve" if d == 1 else "title_convolve_dilation"].format(dilation=d),
     )
 
 
