@@ -156,7 +156,7 @@ HINTS_ZH = {
     # 01-output-size
     "each of the size-1 gaps between input pixels becomes `stride` wide, the kernel adds its dilated span minus one, "
     "padding crops both sides, output_padding adds at the bottom":
-        "输入像素之间的 size - 1 个间隔各变成 `stride` 宽，卷积核再加上它膨胀后的跨度减一；"
+        "输入像素之间的 size - 1 个间隔各变成 `stride` 宽，卷积核再加上它膨胀后覆盖的宽度减一；"
         "填充从两侧裁掉，输出填充只加在下边",
     "count the kernel positions that fit in the padded input; use integer division //":
         "数一数卷积核能完整放进填充后输入的位置有几个；用整数除法 //",
@@ -187,7 +187,7 @@ HINTS_ZH = {
     "stride spaces the stamps apart; padding crops that many rows/columns from every border":
         "步幅决定各个印记之间的间隔；填充从每条边裁掉这么多行或列",
     "output channel o sums the stamps of weight[c, o] over all input channels c":
-        "输出通道 o 是所有输入通道 c 的 weight[c, o] 印记之和",
+        "输出通道 o 是所有输入通道 c 以权重 weight[c, o] 印下的印记之和",
     "bias[o] is added to every pixel of output channel o":
         "偏置 bias[o] 加到输出通道 o 的每个像素上",
     "dilation puts the kernel taps `dilation` apart; output_padding keeps extra rows/columns at the bottom/right":
@@ -202,7 +202,7 @@ HINTS_ZH = {
     "with kernel_size 3 the stride is at most 3: how large can the output of 5 pixels get?":
         "kernel_size 为 3 时步幅最大是 3：5 个像素的输入最多能得到多大的输出？",
     "(H_in - 1)*stride - 2*padding + kernel_size + output_padding":
-        "(H_in - 1)*stride - 2*padding + kernel_size + output_padding",
+        "尺寸公式：(H_in - 1)*stride - 2*padding + kernel_size + output_padding",
     "the output must be factor * H_in for every H_in: the terms without H_in must cancel":
         "对每个 H_in，输出都必须是 factor * H_in：不含 H_in 的各项必须相互抵消",
     # 05-matrix-view
@@ -212,8 +212,8 @@ HINTS_ZH = {
         "C.T 每个输入像素一行：把乘积 reshape 成 input_size",
     "g[:, i, j] goes back through weight[:, :, a, b] to input pixel (i*stride - padding + a*dilation, "
     "j*stride - padding + b*dilation); sum over the output channels":
-        "g[:, i, j] 经过 weight[:, :, a, b] 回到输入像素 (i*stride - padding + a*dilation, "
-        "j*stride - padding + b*dilation)；对输出通道求和",
+        "g[:, i, j] 经过权重 weight[:, :, a, b] 回到输入像素 (i*stride - padding + a*dilation, "
+        "j*stride - padding + b*dilation)（stride 是步幅，padding 是填充，dilation 是膨胀率）；对输出通道求和",
     # 06-checkerboard
     "input pixel i covers output pixels i*stride ... i*stride + kernel_size - 1":
         "输入像素 i 覆盖输出像素 i*stride ... i*stride + kernel_size - 1",
