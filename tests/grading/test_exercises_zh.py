@@ -57,8 +57,12 @@ def cjk_count(text):
 
 
 def prose(text):
-    """English text without code spans, math and code written without backticks (``2*padding``, ``weight[c, o]``)."""
-    return " ".join(word for word in ZH_RULES._prose(text).split() if not re.search(r"[*=\[\]()/]", word))
+    """English text without code spans, math and code written without backticks (``2*padding``, ``weight[c, o]``,
+    argument lists and shapes such as ``(N, channels, H, W)``)."""
+    text = ZH_RULES._prose(text)
+    while re.search(r"\([^()]*,[^()]*\)", text):
+        text = re.sub(r"\([^()]*,[^()]*\)", " ", text)
+    return " ".join(word for word in text.split() if not re.search(r"[*=\[\]()/]", word))
 
 
 def english_words(text):
@@ -199,6 +203,11 @@ def chinese_texts():
                             if " · " in piece and cjk_count(piece):
                                 english, _, chinese = piece.rpartition(" · ")
                                 texts.append((f"{path.parent.name}/{cell.id}", english, chinese))
+    for path in RELEASED:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_answer_cell(cell):
+                english, _, chinese = docstring(cell.source).partition("\n\n")
+                texts.append((f"{path.parent.name}/{cell.id} (docstring)", english, chinese))
     hints = getattr(checks, "HINTS_ZH", {})
     texts += [("grading.checks.HINTS_ZH", english, chinese) for english, chinese in hints.items()]
     return texts
@@ -322,12 +331,20 @@ def defined_function(source):
     return next(node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef))
 
 
+def docstring(source):
+    """The docstring of the function an answer cell defines."""
+    tree = ast.parse(source)
+    return ast.get_docstring(next(node for node in tree.body if isinstance(node, ast.FunctionDef))) or ""
+
+
 @pytest.mark.parametrize("path", RELEASED, ids=lambda p: p.parent.name)
 def test_every_unsolved_stub_says_in_chinese_which_function_to_write(path):
     for cell in nbformat.read(path, as_version=4).cells:
         if not is_answer_cell(cell):
             continue
         assert "# YOUR CODE HERE · 在这里写你的代码" in cell.source, cell.source
+        english, _, chinese = docstring(cell.source).partition("\n\n")
+        assert english_words(english) and cjk_count(chinese) >= 5, f"{cell.id}: the docstring needs its Chinese"
         namespace = {"np": np}
         exec(compile(cell.source, "<answer cell>", "exec"), namespace)
         function = namespace[defined_function(cell.source)]
