@@ -20,6 +20,13 @@ The test cells of every exercise notebook import this module. It does five thing
   student's own lines; in a notebook IPython shows only the test cell's line and
   that message, not the frames of this module.
 
+The exercises are bilingual (English and Chinese), and so are the messages:
+each English sentence of a failure is followed by a Chinese line, and a hint
+is shown as ``Hint: ...`` then ``提示：...``. A test cell passes its hint in
+English (the cells are locked, so their text and checksums stay as released);
+:data:`HINTS_ZH` gives the Chinese of every hint the exercises use, and a hint
+may also be given as an ``(english, chinese)`` pair.
+
 In class these checks run in the student's kernel, where the student's code can
 reach and change everything: they teach, they do not enforce. When a
 submission is graded, the same test cells run in the grader's own process
@@ -45,12 +52,14 @@ import numpy as np
 __all__ = [
     "CheckFailed",
     "ForbiddenCall",
+    "HINTS_ZH",
     "call",
     "check",
     "describe",
     "expect_array",
     "expect_equal",
     "expect_raises",
+    "hint_text",
     "random_transpose_config",
     "random_arrays",
     "torch_conv2d",
@@ -139,6 +148,99 @@ def _student_lines(error):
     return _frame_lines(_own_frames(error.__traceback__)[-4:])
 
 
+# ---------------------------------------------------------------------------
+# Hints, in English and Chinese
+# ---------------------------------------------------------------------------
+
+HINTS_ZH = {
+    # 01-output-size
+    "each of the size-1 gaps between input pixels becomes `stride` wide, the kernel adds its dilated span minus one, "
+    "padding crops both sides, output_padding adds at the bottom":
+        "输入像素之间的 size - 1 个间隔各变成 `stride` 宽，卷积核再加上它膨胀后覆盖的宽度减一；"
+        "填充从两侧裁掉，输出填充只加在下边",
+    "count the kernel positions that fit in the padded input; use integer division //":
+        "数一数卷积核能完整放进填充后输入的位置有几个；用整数除法 //",
+    "compute the size with output_padding=0 first; the difference is the output_padding":
+        "先算出 output_padding=0 时的尺寸，差值就是输出填充 output_padding",
+    "13 would need output_padding=2, but it must be smaller than the stride":
+        "要得到 13 需要 output_padding=2，但输出填充必须小于步幅",
+    "one entry per layer, in order; 'kind' says which formula to use":
+        "每一层一个元素，按层的顺序；'kind' 决定用哪个公式",
+    # 02-four-steps
+    "a (2, 2) input with stride 2 gives [[1, 0, 2], [0, 0, 0], [3, 0, 4]]":
+        "(2, 2) 的输入在步幅为 2 时得到 [[1, 0, 2], [0, 0, 0], [3, 0, 4]]",
+    "rows and columns can differ in number":
+        "行数和列数可以不同",
+    "kernel_size - padding - 1 on each side; output_padding only at the bottom and right":
+        "每一侧填充 kernel_size - padding - 1 圈；输出填充 output_padding 只加在下边和右边",
+    "upside down AND left to right":
+        "既要上下翻转，也要左右翻转",
+    "out[i, j] = sum over (a, b) of kernel[a, b] * x[i + a, j + b]; no flipping in this step":
+        "out[i, j] 等于 kernel[a, b] * x[i + a, j + b] 对所有 (a, b) 求和；这一步不翻转卷积核",
+    "insert_zeros -> pad_for_transpose -> conv2d_valid with the flipped kernel":
+        "insert_zeros -> pad_for_transpose -> 用翻转后的卷积核做 conv2d_valid",
+    # 03-conv-transpose2d
+    "each input pixel adds kernel * its value, shifted to its own position; the result is 3x3":
+        "每个输入像素把“卷积核 × 它的值”加到它自己的位置上；结果是 3x3",
+    "rectangular input and kernel":
+        "输入和卷积核都是长方形的",
+    "stride spaces the stamps apart; padding crops that many rows/columns from every border":
+        "步幅决定各个印记之间的间隔；填充从每条边裁掉这么多行或列",
+    "output channel o sums the stamps of weight[c, o] over all input channels c":
+        "输出通道 o 是所有输入通道 c 以权重 weight[c, o] 印下的印记之和",
+    "bias[o] is added to every pixel of output channel o":
+        "偏置 bias[o] 加到输出通道 o 的每个像素上",
+    "dilation puts the kernel taps `dilation` apart; output_padding keeps extra rows/columns at the bottom/right":
+        "膨胀率让卷积核的各个抽头相隔 `dilation`；输出填充在下边和右边多保留几行或几列",
+    "group g uses input channels [g*C_in/groups, ...) and produces output channels [g*C_out/groups, ...)":
+        "第 g 组使用输入通道 [g*C_in/groups, ...)，产生输出通道 [g*C_out/groups, ...)",
+    "groups equal to the number of channels: each channel on its own (depthwise)":
+        "groups 等于通道数：每个通道单独计算（深度卷积）",
+    "a (C_in, H, W) input gives a (C_out, H_out, W_out) output":
+        "(C_in, H, W) 的输入得到 (C_out, H_out, W_out) 的输出",
+    # 04-designing-layers
+    "with kernel_size 3 the stride is at most 3: how large can the output of 5 pixels get?":
+        "kernel_size 为 3 时步幅最大是 3：5 个像素的输入最多能得到多大的输出？",
+    "(H_in - 1)*stride - 2*padding + kernel_size + output_padding":
+        "尺寸公式：(H_in - 1)*stride - 2*padding + kernel_size + output_padding",
+    "the output must be factor * H_in for every H_in: the terms without H_in must cancel":
+        "对每个 H_in，输出都必须是 factor * H_in：不含 H_in 的各项必须相互抵消",
+    # 05-matrix-view
+    "one row per output pixel, one column per input pixel; for (3, 3) and a 2x2 kernel, C is 4x9":
+        "每个输出像素一行，每个输入像素一列；(3, 3) 的输入和 2x2 的卷积核给出 4x9 的 C",
+    "C.T has one row per input pixel: reshape the product to input_size":
+        "C.T 每个输入像素一行：把乘积 reshape 成 input_size",
+    "g[:, i, j] goes back through weight[:, :, a, b] to input pixel (i*stride - padding + a*dilation, "
+    "j*stride - padding + b*dilation); sum over the output channels":
+        "g[:, i, j] 经过权重 weight[:, :, a, b] 回到输入像素 (i*stride - padding + a*dilation, "
+        "j*stride - padding + b*dilation)（stride 是步幅，padding 是填充，dilation 是膨胀率）；对输出通道求和",
+    # 06-checkerboard
+    "input pixel i covers output pixels i*stride ... i*stride + kernel_size - 1":
+        "输入像素 i 覆盖输出像素 i*stride ... i*stride + kernel_size - 1",
+    "compare overlap_counts(30, kernel_size, stride) in the middle; what do the even cases share?":
+        "比较 overlap_counts(30, kernel_size, stride) 中间部分的值；均匀的情况有什么共同点？",
+    "the weights of a tent: largest (1) in the middle, falling linearly to the ends":
+        "“帐篷”形的权重：中间最大（为 1），向两端线性下降",
+    "weight[c, o] is the kernel when c == o and zero otherwise: channels must not mix":
+        "c == o 时 weight[c, o] 是这个卷积核，否则为零：通道之间不能混合",
+}
+
+
+def hint_text(hint):
+    """The lines a hint adds to a message: ``Hint: ...`` and, when its Chinese is known, ``提示：...``.
+
+    ``hint`` is an English string (its Chinese comes from :data:`HINTS_ZH`) or
+    an ``(english, chinese)`` pair; an empty hint adds nothing.
+    """
+    if not hint:
+        return ""
+    if isinstance(hint, (tuple, list)):
+        english, chinese = (list(hint) + ["", ""])[:2]
+    else:
+        english, chinese = str(hint), HINTS_ZH.get(" ".join(str(hint).split()), "")
+    return f"\nHint: {english}" + (f"\n提示：{chinese}" if chinese else "")
+
+
 def _with_student_lines(message, error):
     lines = _student_lines(error)
     return message + ("\nin your code:" + "".join(f"\n  {line}" for line in lines) if lines else "")
@@ -197,23 +299,26 @@ class _Guard:
         self.violation = None
         self.source_lib_dir = _source_lib_dir()
 
-    def trip(self, message):
+    def trip(self, message, chinese):
         if self.violation is None:
-            self.violation = message
-        raise ForbiddenCall(message)
+            self.violation = (message, chinese)
+        raise ForbiddenCall(f"{message}\n{chinese}")
 
     # -- source_lib: a profile hook sees every Python call ------------------
     def profile(self, frame, event, arg):
         if event == "call" and self.source_lib_dir and frame.f_code.co_filename.startswith(self.source_lib_dir):
             self.trip(
                 f"it called source_lib's {frame.f_code.co_name}(): source_lib is the course's "
-                "reference solution, so this exercise asks for your own code instead"
+                "reference solution, so this exercise asks for your own code instead",
+                f"它调用了 source_lib 的 {frame.f_code.co_name}()：source_lib 是课程的参考答案，"
+                "本练习要求你自己写代码",
             )
 
     # -- importing source_lib ------------------------------------------------
     def find_spec(self, name, path=None, target=None):
         if name == "source_lib" or name.startswith("source_lib."):
-            self.trip("it imported source_lib, the course's reference solution; write your own code")
+            self.trip("it imported source_lib, the course's reference solution; write your own code",
+                      "它导入了课程的参考答案 source_lib；请自己写代码")
         return None
 
     @contextlib.contextmanager
@@ -231,11 +336,15 @@ class _Guard:
                     guard.trip(
                         f"it called torch's convolution routine aten.{name} (through F.conv_transpose2d, "
                         "F.conv2d, F.unfold/F.fold, nn.ConvTranspose2d or the like); this exercise asks "
-                        "you to compute it yourself with numpy, torch only checks the answer"
+                        "you to compute it yourself with numpy, torch only checks the answer",
+                        f"它调用了 torch 的卷积例程 aten.{name}（通过 F.conv_transpose2d、F.conv2d、"
+                        "F.unfold/F.fold、nn.ConvTranspose2d 等）；本练习要求你用 numpy 自己计算，"
+                        "torch 只用来检查答案",
                     )
                 guard.trip(
                     f"it used torch (aten.{name}); when this exercise is graded, torch cannot be imported "
-                    "in your notebook, so compute it with numpy"
+                    "in your notebook, so compute it with numpy",
+                    f"它使用了 torch（aten.{name}）；评分时你的 notebook 中无法导入 torch，所以请用 numpy 计算",
                 )
 
         previous_profile = sys.getprofile()
@@ -265,7 +374,8 @@ def call(function, *args, own_code=True, **kwargs):
     """
     case = describe(function, args, kwargs)
     if not callable(function):
-        raise CheckFailed(f"{case}: expected a function, found {type(function).__name__}")
+        raise CheckFailed(f"{case}: expected a function, found {type(function).__name__}\n"
+                          f"这里应当是一个函数，实际是 {type(function).__name__}")
     guard = _Guard()
     error = None
     remote = getattr(function, "grading_remote_call", None)  # graded: the function runs in the sandbox
@@ -284,9 +394,11 @@ def call(function, *args, own_code=True, **kwargs):
         except Exception as exc:  # the student's bug: report it with the configuration
             error = exc
     if guard.violation is not None:
-        raise ForbiddenCall(f"{case}: earns no points because {guard.violation}.")
+        english, chinese = guard.violation
+        raise ForbiddenCall(f"{case}: earns no points because {english}.\n不得分，因为{chinese}。")
     if error is not None:
-        raise CheckFailed(_with_student_lines(f"{case} raised {_explain(error)}", error)) from error
+        raise CheckFailed(_with_student_lines(
+            f"{case} raised {_explain(error)}\n{_raised_zh(error)}", error)) from error
     return result
 
 
@@ -298,8 +410,14 @@ def _explain(error):
         message = "(its message could not be read)"
     if isinstance(error, NotImplementedError) and not message.strip():
         message = ("the function is not written yet (or calls one that is not): replace "
-                   "`raise NotImplementedError()` with your code")
+                   "`raise NotImplementedError()` with your code\n"
+                   "这个函数还没有写（或者它调用的函数还没有写）：请把 `raise NotImplementedError()` 换成你的代码")
     return f"{type(error).__name__}: {message}"
+
+
+def _raised_zh(error):
+    """The Chinese line under ``... raised ValueError: ...``."""
+    return f"你的函数抛出了 {type(error).__name__}（错误信息见上）。"
 
 
 # ---------------------------------------------------------------------------
@@ -340,29 +458,34 @@ def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
     ``expected`` comes from torch (a numpy array); the message names ``case``
     and shows the expected and received shapes, or the first differing entry.
     """
-    extra = f"\nHint: {hint}" if hint else ""
+    extra = hint_text(hint)
     expected = np.asarray(expected)
     if type(received) is not type(expected):
+        kind = f"{type(received).__module__}.{type(received).__name__}"
         raise CheckFailed(
-            f"{case}: expected a numpy array, received {type(received).__module__}.{type(received).__name__}"
-            f"{extra}"
+            f"{case}: expected a numpy array, received {kind}\n"
+            f"应当返回 numpy 数组，实际得到 {kind}{extra}"
         )
     if received.shape != expected.shape:
         raise CheckFailed(
             f"{case}: expected an array of shape {tuple(expected.shape)} (as torch gives), "
-            f"received shape {tuple(received.shape)}{extra}"
+            f"received shape {tuple(received.shape)}\n"
+            f"应当返回形状为 {tuple(expected.shape)} 的数组（与 torch 相同），实际形状是 {tuple(received.shape)}{extra}"
         )
     if received.dtype.kind not in "biuf":
-        raise CheckFailed(f"{case}: expected real numbers, received an array of dtype {received.dtype}{extra}")
+        raise CheckFailed(f"{case}: expected real numbers, received an array of dtype {received.dtype}\n"
+                          f"应当是实数，实际得到 dtype 为 {received.dtype} 的数组{extra}")
     got, want = _as_list(received.astype(np.float64)), _as_list(expected.astype(np.float64))
     found = _first_difference(got, want, rtol, atol)
     if found is not None:
         index, r, e = found
+        largest = _largest_difference(got, want)
         raise CheckFailed(
             f"{case}: wrong values; at index {index} expected {e:.6g} (torch), received {r:.6g} "
-            f"(largest difference {_largest_difference(got, want):.3g})\n"
-            f"expected:\n{np.array2string(expected, precision=4, threshold=200)}\n"
-            f"received:\n{np.array2string(received, precision=4, threshold=200)}{extra}"
+            f"(largest difference {largest:.3g})\n"
+            f"数值不对：下标 {index} 处应为 {e:.6g}（torch 的结果），实际是 {r:.6g}（最大差值 {largest:.3g}）\n"
+            f"expected (期望):\n{np.array2string(expected, precision=4, threshold=200)}\n"
+            f"received (实际):\n{np.array2string(received, precision=4, threshold=200)}{extra}"
         )
 
 
@@ -371,8 +494,9 @@ def expect_equal(received, expected, case, *, hint="", source=""):
 
     ``source`` says where ``expected`` comes from (e.g. ``"torch"``) in the message.
     """
-    extra = f"\nHint: {hint}" if hint else ""
+    extra = hint_text(hint)
     origin = f" ({source})" if source else ""
+    origin_zh = f"（{source} 的结果）" if source else ""
 
     def plain(value):
         if isinstance(value, (bool, np.bool_)):
@@ -396,7 +520,8 @@ def expect_equal(received, expected, case, *, hint="", source=""):
     else:
         ok = received == expected
     if not ok:
-        raise CheckFailed(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}{extra}")
+        raise CheckFailed(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}\n"
+                          f"应为 {plain(expected)!r}{origin_zh}，实际得到 {received!r}{extra}")
 
 
 def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):
@@ -406,8 +531,9 @@ def expect_raises(exception, function, *args, own_code=True, hint="", refused_by
     ``"ConvTranspose2d.forward(output_size=...)"``), for the message.
     """
     case = describe(function, args, kwargs)
-    extra = f"\nHint: {hint}" if hint else ""
+    extra = hint_text(hint)
     why = f" ({refused_by} refuses it)" if refused_by else ""
+    why_zh = f"（{refused_by} 会拒绝这种配置）" if refused_by else ""
     try:
         result = call(function, *args, own_code=own_code, **kwargs)
     except ForbiddenCall:
@@ -419,8 +545,10 @@ def expect_raises(exception, function, *args, own_code=True, hint="", refused_by
         if cause is None:
             raise
         raise CheckFailed(_with_student_lines(f"{case}: expected {exception.__name__}{why}, received "
-                                              f"{_explain(cause)}{extra}", cause)) from cause
-    raise CheckFailed(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}{extra}")
+                                              f"{_explain(cause)}\n应当抛出 {exception.__name__}{why_zh}，"
+                                              f"实际抛出了 {type(cause).__name__}{extra}", cause)) from cause
+    raise CheckFailed(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}\n"
+                      f"应当抛出 {exception.__name__}{why_zh}，但函数返回了 {_show(result)}{extra}")
 
 
 def check(function, args, expected, *, kwargs=None, own_code=True, rtol=1e-5, atol=1e-6, hint=""):
@@ -453,10 +581,12 @@ def _torch():
     functions = torch._C._VariableFunctions
     tensor_base = torch._C.TensorBase
     if not _static_type(functions) or (tensor_base.__flags__ & (1 << 9)):
-        raise CheckFailed("torch's C functions were replaced in this kernel; restart it and run all cells")
+        raise CheckFailed("torch's C functions were replaced in this kernel; restart it and run all cells\n"
+                          "这个内核中 torch 的 C 函数被替换了：请重启内核并运行全部单元格")
     if torch._C._len_torch_dispatch_stack() or torch._C._len_torch_function_stack():
         raise CheckFailed(
-            "a torch dispatch or function mode is still active in this kernel; restart it and run all cells"
+            "a torch dispatch or function mode is still active in this kernel; restart it and run all cells\n"
+            "这个内核中仍有一个 torch 的 dispatch 或 function 模式处于激活状态：请重启内核并运行全部单元格"
         )
     return torch, functions, tensor_base
 

@@ -9,6 +9,13 @@ function), so that running an unsolved exercise says which function is not
 written yet and what to do, e.g.::
 
     conv2d_output_size is not written yet: replace `raise NotImplementedError(...)` with your code
+
+The exercises are bilingual, so the stub is too: its comment line gets the
+Chinese of :attr:`NamedClearSolutions.comment_zh` after it, and the message of
+its ``raise`` line a second, Chinese line (:attr:`NamedClearSolutions.message_zh`)::
+
+    # YOUR CODE HERE · 在这里写你的代码
+    raise NotImplementedError("... with your code\nconv2d_output_size 还没有写：请把 ... 换成你的代码")
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import re
 
 from nbgrader.preprocessors import ClearSolutions
+from traitlets import Unicode
 
 from .cells import grade_id
 
@@ -40,8 +48,25 @@ def enclosing_function(lines, index):
     return None
 
 
+def _with_chinese_message(line, chinese):
+    """The stub's ``raise ...("message")`` line with ``\\n`` and ``chinese`` added at the end of its message."""
+    match = re.search(r'(["\'])\)\s*$', line)
+    if not chinese or match is None:
+        return line
+    text = re.sub(r"[\\\"'\n]", "", chinese)
+    return line[: match.start()] + "\\n" + text + line[match.start():]
+
+
 class NamedClearSolutions(ClearSolutions):
     """``ClearSolutions`` whose code stub may say ``{function}``: the function the answer goes into."""
+
+    comment_zh = Unicode(
+        "在这里写你的代码", help="Chinese put after the stub's comment line (`# YOUR CODE HERE`); empty: none."
+    ).tag(config=True)
+    message_zh = Unicode(
+        "{function} 还没有写：请把 `raise NotImplementedError(...)` 换成你的代码",
+        help="A Chinese second line for the message of the stub's line that says {function}; empty: none.",
+    ).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
@@ -49,11 +74,15 @@ class NamedClearSolutions(ClearSolutions):
         if cell.cell_type != "code" or PLACEHOLDER not in stub:
             return cell, resources
         stub_lines = {line.strip() for line in stub.split("\n") if PLACEHOLDER in line}
+        comment_lines = {line.strip() for line in stub.split("\n") if line.strip().startswith("#")}
         lines = cell.source.split("\n")
         cell_name = grade_id(cell) or cell.get("id") or str(cell_index)
         for index, line in enumerate(lines):
             if line.strip() in stub_lines:
-                name = enclosing_function(lines, index) or f"the answer of cell {cell_name}"
-                lines[index] = line.replace(PLACEHOLDER, re.sub(r"[\\\"'\n]", "", name))
+                name = re.sub(r"[\\\"'\n]", "", enclosing_function(lines, index) or f"the answer of cell {cell_name}")
+                line = _with_chinese_message(line, self.message_zh.replace(PLACEHOLDER, name))
+                lines[index] = line.replace(PLACEHOLDER, name)
+            elif line.strip() in comment_lines and self.comment_zh:
+                lines[index] = f"{line} · {self.comment_zh}"
         cell.source = "\n".join(lines)
         return cell, resources

@@ -67,8 +67,10 @@ def test_a_stub_outside_any_function_names_its_cell():
     clear = NamedClearSolutions(code_stub={"python": 'raise NotImplementedError("{function} is not written yet")'})
     cleared, _ = clear.preprocess_cell(cell, {"language": "python"}, 0)
     lines = cleared.source.split("\n")
-    assert lines[1] == 'raise NotImplementedError("the answer of cell choose-layer is not written yet")'
-    assert lines[-1] == '    raise NotImplementedError("helper is not written yet")'
+    # the message gets a second, Chinese line (NamedClearSolutions.message_zh)
+    assert lines[1].startswith('raise NotImplementedError("the answer of cell choose-layer is not written yet\\n'
+                               'the answer of cell choose-layer 还没有写'), lines[1]
+    assert lines[-1].startswith('    raise NotImplementedError("helper is not written yet\\nhelper 还没有写'), lines[-1]
 
 
 class FakeKernel:
