@@ -137,6 +137,7 @@ def autograde_job(course, assignment, student, stems, options, template,
     def run():
         from nbgrader.apps import AutogradeApp
 
+        from .execute import start_kernels_ahead, stop_kernels_ahead
         from .gradebook import copy_sqlite, read_record
 
         database = private or course.state("work", assignment, f"{student}.db")
@@ -154,7 +155,12 @@ def autograde_job(course, assignment, student, stems, options, template,
             argv.append(f"--CourseDirectory.autograded_directory={autograded_root}")
         app = AutogradeApp()
         app.initialize(argv)
-        app.start()
+        # The submission's kernels boot while nbgrader sanitizes it and reads the gradebook.
+        start_kernels_ahead(app.config, assignment, student, stems, app.log)
+        try:
+            app.start()
+        finally:
+            stop_kernels_ahead()
         record = read_record(db_url, assignment, student)
         failed, notes = [], []
         graded = os.path.join(autograded_root, student, assignment) if autograded_root else (
