@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 
 from . import report
-from .runner import Child, ChildFailed, nbgrader_app, run_in_child
+from .runner import Child, ChildFailed, nbgrader_app, run_children, run_in_child
 from .submissions import STAGED, collect_zip, find_submissions, inspect, locked_sources, stage
 
 
@@ -394,11 +394,13 @@ def grade_assignments(course, names, options):
         raise SystemExit(130) from None
 
     autograded_at = time.monotonic()
-    for assignment, results in plans:
-        graded = [r.student for r in results if r.status == "graded"]
-        if options.feedback and graded:
-            _say(f"Writing feedback for {assignment.name}: {len(graded)} student(s)...")
-            for student, error in generate_feedback(course, assignment, options, graded):
+    if options.feedback:
+        counts = [(a.name, sum(r.status == "graded" for r in results)) for a, results in plans]
+        if any(count for _, count in counts):
+            _say("Writing feedback for " + ", ".join(f"{name}: {count} student(s)" for name, count in counts if count)
+                 + f" ({options.workers} at a time)...")
+        for (_, results), failures in zip(plans, generate_feedback_all(course, plans, options)):
+            for student, error in failures:
                 next(r for r in results if r.student == student).problems.append(f"no feedback: {error}")
     csv_path = export_grades(course, options)
 
@@ -432,23 +434,45 @@ def grade_assignments(course, names, options):
 
 def generate_feedback(course, assignment, options, students):
     """Feedback HTML for ``students``; returns [(student, why it failed)]."""
+    return generate_feedback_all(course, [(assignment, students)], options)[0]
+
+
+def generate_feedback_all(course, plans, options):
+    """Feedback HTML for the graded students of every (assignment, results or students) in ``plans``.
+
+    Each assignment's feedback (or each student's, with ``--student``) is written by
+    its own ``nbgrader generate_feedback`` in a forked child, up to ``--workers`` at
+    once: they only read the gradebook and write separate folders. A child that
+    failed is run once more on its own. Returns, per plan, [(student, why it failed)].
+    """
     from nbgrader.apps import GenerateFeedbackApp
 
-    groups = [[student] for student in students] if options.student else [students]
-    for group in groups:
-        argv = _common_argv(course, options) + [assignment.name, "--force"]
-        if options.student:
-            argv += ["--student", group[0]]
-        log_path = course.state("logs", assignment.name, "feedback.log")
-        try:
-            run_in_child(nbgrader_app(GenerateFeedbackApp, argv), log_path)
-        except ChildFailed:
-            pass  # reported per student below
-    failed = []
-    for student in students:
-        folder = course.step_dir(course.feedback_dir, student, assignment.name)
-        if not (os.path.isdir(folder) and any(name.endswith(".html") for name in os.listdir(folder))):
-            failed.append((student, f"nbgrader generate_feedback failed, see {log_path}"))
+    tasks, owners = [], []
+    for number, (assignment, results) in enumerate(plans):
+        students = [r if isinstance(r, str) else r.student for r in results
+                    if isinstance(r, str) or r.status == "graded"]
+        groups = [[student] for student in students] if options.student else ([students] if students else [])
+        for group in groups:
+            argv = _common_argv(course, options) + [assignment.name, "--force"]
+            if options.student:
+                argv += ["--student", group[0]]
+            log_name = f"feedback-{group[0]}.log" if options.student else "feedback.log"
+            tasks.append((nbgrader_app(GenerateFeedbackApp, argv), course.state("logs", assignment.name, log_name)))
+            owners.append((number, group))
+    outcomes = run_children(tasks, getattr(options, "workers", 1) or 1)
+    for task, outcome in zip(tasks, outcomes):
+        if isinstance(outcome, ChildFailed):  # e.g. a busy gradebook: once more, alone
+            try:
+                run_in_child(*task)
+            except ChildFailed:
+                pass  # reported per student below
+    failed = [[] for _ in plans]
+    for (number, group), (_, log_path) in zip(owners, tasks):
+        assignment = plans[number][0]
+        for student in group:
+            folder = course.step_dir(course.feedback_dir, student, assignment.name)
+            if not (os.path.isdir(folder) and any(name.endswith(".html") for name in os.listdir(folder))):
+                failed[number].append((student, f"nbgrader generate_feedback failed, see {log_path}"))
     return failed
 
 
