@@ -291,10 +291,12 @@ class GuardedExecute(Execute):
                 if self.km is None:
                     self.km = self.create_kernel_manager()
                 self.start_new_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch))
+            waiting = time.monotonic()
             with self.setup_kernel(cleanup_kc=False):
                 info_msg = self.wait_for_reply(self.kc.kernel_info())
                 if info_msg is not None:
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self.log.info("kernel ready after %.2f s more", time.monotonic() - waiting)
                 self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code":

@@ -95,6 +95,17 @@ def test_two_workers_write_the_same_feedback_as_one(one_worker, two_workers):
         assert feedback_text(parallel / page) == feedback_text(serial / page), page
 
 
+def test_every_notebook_runs_in_the_kernel_started_ahead_for_it(one_worker):
+    """Each submission's kernel was started before nbgrader reached the notebook, and used once."""
+    logs = [path.read_text(errors="replace")
+            for path in (Path(one_worker["course"]) / ".grading" / "logs" / ASSIGNMENT).glob("*.log")]
+    ran = [text for text in logs if re.search(r"cell \d+ \([^)]*\) took", text)]
+    assert len(ran) >= 8
+    for text in ran:
+        assert text.count("Using the kernel started ahead for this submission") == 1, text[-3000:]
+        assert text.count("kernel stopped in") == 1, text[-3000:]
+
+
 # Stop and resume ---------------------------------------------------------------------------------
 
 SLOW = "import time\n\ntime.sleep(4)  # a slow cell keeps the run going long enough to be stopped\n\n"
