@@ -186,6 +186,7 @@ class Job:
     template: str = ""  # the assignment's template gradebook
     child: object = None
     started: float = 0.0
+    outcome: object = None  # what the child returned (or how it failed), until it is recorded
 
 
 class Progress:
@@ -242,24 +243,33 @@ def _finish(course, job, outcome, options, in_process=False):
 
 
 def _run_jobs(course, jobs, options, progress):
-    """Autograde ``jobs`` with up to ``options.workers`` children at once, recording each as it ends."""
+    """Autograde ``jobs`` with up to ``options.workers`` children at once, recording each as it ends.
+
+    A finished child's slot is given to the next submission before its grade is
+    written into the gradebook, so that no slot waits for the gradebook.
+    """
     waiting, running = list(jobs), []
+
+    def fill():
+        while waiting and len(running) < max(1, options.workers):
+            job = waiting.pop(0)
+            stage(course, job.assignment, job.submission)
+            job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
+                                            list(job.submission.staged), options, job.template),
+                              course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
+                              options.student_time_limit)
+            job.started = job.child.started
+            running.append(job)
+
     try:
         while waiting or running:
-            while waiting and len(running) < max(1, options.workers):
-                job = waiting.pop(0)
-                stage(course, job.assignment, job.submission)
-                job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
-                                                list(job.submission.staged), options, job.template),
-                                  course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
-                                  options.student_time_limit)
-                job.started = job.child.started
-                running.append(job)
+            fill()
             deadlines = [job.child.deadline for job in running if job.child.deadline]
             wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready, _, _ = select.select([job.child for job in running], [], [], wait)
             ready = {id(child) for child in ready}
             now = time.monotonic()
+            finished = []
             for job in list(running):
                 if id(job.child) in ready:
                     job.child.read()
@@ -268,11 +278,15 @@ def _run_jobs(course, jobs, options, progress):
                 if job.child.done:
                     running.remove(job)
                     try:
-                        outcome = job.child.result()
+                        job.outcome = job.child.result()
                     except ChildFailed as error:
-                        outcome = error
-                    _finish(course, job, outcome, options)
-                    progress.finished(job)
+                        job.outcome = error
+                    finished.append(job)
+            if finished:
+                fill()
+            for job in finished:
+                _finish(course, job, job.outcome, options)
+                progress.finished(job)
     except BaseException:
         for job in running:
             job.child.kill()

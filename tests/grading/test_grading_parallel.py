@@ -69,7 +69,7 @@ def feedback_text(path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"cell-id=[0-9a-f]{8}", "cell-id=<id>", text)
     # the cell a dying kernel was running may or may not get its execution count, in either mode
-    text = re.sub(r"In \[\d*\]:", "In [ ]:", text)
+    text = re.sub(r"In\s\[[\d\s]*\]:", "In [ ]:", text)  # nbconvert writes "In&nbsp;[4]:" (a no-break space)
     return re.sub(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?", "<time>", text)
 
 
