@@ -85,8 +85,9 @@ def where_time_goes(course):
     """Mean seconds per submission of each part, read from the per-student grading logs."""
     import re
 
-    parts = {"student cells (in the sandbox)": 0.0, "test cells (calls into the kernel)": 0.0,
-             "setup cells (imports)": 0.0}
+    parts = {"student cells (in the sandbox)": 0.0, "setup cells (imports)": 0.0,
+             "test cells (calls into the kernel)": 0.0,
+             "waiting for the kernel, started ahead, to be ready": 0.0, "stopping the kernel": 0.0}
     logs = [path for path in (Path(course) / ".grading" / "logs").glob("*/*.log")
             if re.fullmatch(r"[^.]+\.log", path.name) and path.parent.name != "logs"]
     count = 0
@@ -100,12 +101,15 @@ def where_time_goes(course):
             key = ("test cells (calls into the kernel)" if name.startswith("test") else
                    "setup cells (imports)" if "setup" in name or "import" in name else "student cells (in the sandbox)")
             parts[key] += float(seconds)
+        for pattern, key in ((r"kernel ready after ([\d.]+) s", "waiting for the kernel, started ahead, to be ready"),
+                             (r"kernel stopped in ([\d.]+) s", "stopping the kernel")):
+            parts[key] += sum(float(seconds) for seconds in re.findall(pattern, text))
     with open(Path(course) / ".grading" / "reports" / "timing.json") as handle:
         timing = json.load(handle)
     total = timing["autograde_seconds"] / max(1, timing["graded"])
-    cells = sum(parts.values()) / max(1, count)
+    measured = sum(parts.values()) / max(1, count)
     rows = [(name, value / max(1, count)) for name, value in parts.items()]
-    rows.append(("kernel start, nbgrader's checks, writing the graded notebook", total - cells))
+    rows.append(("nbgrader's own steps, the grading process, writing the graded notebook", total - measured))
     rows.append(("feedback HTML, grades.csv, gradebook (per submission)", timing["after_seconds"] / max(1, timing["graded"])))
     return rows
 

@@ -33,12 +33,13 @@ import json
 import math
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 
 import nbformat
-from jupyter_core.utils import ensure_async
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -117,6 +118,127 @@ def exercise_names(source):
 
 
 # ---------------------------------------------------------------------------
+# Kernels started ahead, and stopped without waiting
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Ahead:
+    """A kernel started for one notebook of one submission before nbgrader reached it."""
+
+    km: object
+    scratch: str
+    policy: Policy
+    kernel_name: str
+
+
+_AHEAD = {}  # (assignment, student, notebook) -> _Ahead; each is taken at most once
+
+
+def _ahead_key(resources):
+    info = (resources or {}).get("nbgrader", {})
+    return (info.get("assignment"), info.get("student"), info.get("notebook"))
+
+
+def start_kernels_ahead(config, assignment, student, notebooks, log=None):
+    """Start the sandboxed kernel of each of ``notebooks`` of one submission now.
+
+    Called by the process that autogrades this one submission, before nbgrader's
+    own steps (sanitizing, restoring cells, the gradebook): the kernel boots
+    while they run. Each kernel runs in its own private copy of this
+    submission, with this assignment's policy, exactly as
+    :meth:`GuardedExecute.preprocess` would start it, and is used by that
+    notebook's run only (:func:`_take_ahead` removes it); one that is not used is
+    stopped by :func:`stop_kernels_ahead`. A kernel that cannot be started here is
+    simply started later, as without this.
+    """
+    started = []
+    for notebook in notebooks:
+        resources = {"nbgrader": {"assignment": assignment, "student": student, "notebook": notebook}}
+        key = _ahead_key(resources)
+        if key in _AHEAD:
+            continue
+        scratch = None
+        try:
+            starter = GuardedExecute(config=config)
+            source = starter._source_notebook(resources)
+            policy = assignment_policy(source)
+            NotebookClient.__init__(starter, source)  # as preprocess() does: the configured kernel manager class
+            starter.resources = resources
+            kernel_name = starter._kernel_name_for(source)
+            starter.kernel_name = kernel_name
+            scratch = tempfile.mkdtemp(prefix="grading-submission-")
+            workdir = starter._private_copy(resources, scratch)
+            starter.km = starter.create_kernel_manager()
+            starter.start_new_kernel(cwd=workdir, env=starter._kernel_environment(policy, scratch))
+        except Exception as error:  # noqa: BLE001 (the run starts its kernel itself and reports what fails)
+            if log is not None:
+                log.warning("could not start the kernel of %s ahead (%s); it starts when the notebook runs",
+                            notebook, error)
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
+            continue
+        _AHEAD[key] = _Ahead(starter.km, scratch, policy, kernel_name)
+        started.append(notebook)
+    return started
+
+
+def _take_ahead(resources, policy, kernel_name, manager_class):
+    """The kernel started ahead for this notebook, if it was started as this run would start it."""
+    ahead = _AHEAD.pop(_ahead_key(resources), None)
+    if ahead is None:
+        return None
+    if ahead.policy != policy or ahead.kernel_name != kernel_name or type(ahead.km) is not manager_class:
+        _discard(ahead)
+        return None
+    if not run_sync(ahead.km.is_alive)():  # it died while waiting: start a fresh one instead
+        _discard(ahead)
+        return None
+    return ahead
+
+
+def _discard(ahead):
+    stop_kernel(ahead.km)
+    shutil.rmtree(ahead.scratch, ignore_errors=True)
+
+
+def stop_kernels_ahead():
+    """Stop every kernel started ahead that no notebook took (nbgrader failed before running it)."""
+    while _AHEAD:
+        _, ahead = _AHEAD.popitem()
+        _discard(ahead)
+
+
+def stop_kernel(km, wait=5.0):
+    """Stop a kernel now: SIGTERM to its launcher's process group, then its resources.
+
+    The notebook has been run, so nothing in the kernel is waited for: the
+    sandbox launcher (:func:`grading.sandbox.launch`) answers SIGTERM by killing
+    the whole sandbox and removing its files; a plain kernel exits on it. One
+    still running after ``wait`` seconds is killed. (jupyter_client's graceful
+    shutdown instead asks the kernel to quit and polls every 0.1 s.)
+    """
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is not None:
+        try:
+            run_sync(provisioner.terminate)()
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            run_sync(provisioner.kill)()
+        except OSError:
+            pass
+        try:
+            run_sync(provisioner.wait)()
+        except OSError:
+            pass
+    try:
+        run_sync(km.cleanup_resources)()
+    except Exception:  # noqa: BLE001 (its files are temporary; the grade does not depend on them)
+        pass
+
+
+# ---------------------------------------------------------------------------
 # The preprocessor
 # ---------------------------------------------------------------------------
 
@@ -156,13 +278,25 @@ class GuardedExecute(Execute):
         for cell in source.cells:
             if is_setup_cell(cell):
                 tests.run_setup(cell.source, f"<setup cell {grade_id(cell)}>")
-        scratch = tempfile.mkdtemp(prefix="grading-submission-")
+        ahead = None if km is not None else _take_ahead(resources, policy, self._kernel_name_for(nb),
+                                                        self.kernel_manager_class)
+        if ahead is not None:
+            self.log.info("Using the kernel started ahead for this submission")
+            scratch, self.km = ahead.scratch, ahead.km
+        else:
+            scratch = tempfile.mkdtemp(prefix="grading-submission-")
         try:
-            workdir = self._private_copy(resources, scratch)
-            with self.setup_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch)):
+            if ahead is None:
+                workdir = self._private_copy(resources, scratch)
+                if self.km is None:
+                    self.km = self.create_kernel_manager()
+                self.start_new_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch))
+            waiting = time.monotonic()
+            with self.setup_kernel(cleanup_kc=False):
                 info_msg = self.wait_for_reply(self.kc.kernel_info())
                 if info_msg is not None:
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self.log.info("kernel ready after %.2f s more", time.monotonic() - waiting)
                 self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code":
@@ -182,9 +316,22 @@ class GuardedExecute(Execute):
                     self.log.info("cell %d (%s) took %.2f s", index, grade_id(cell) or "-",
                                   time.monotonic() - began)
         finally:
+            if km is None:  # a kernel this run started (or took from start_kernels_ahead): stop it now
+                began = time.monotonic()
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+                if self.km is not None:
+                    stop_kernel(self.km)
+                    self.km = None
+                self.log.info("kernel stopped in %.2f s", time.monotonic() - began)
             shutil.rmtree(scratch, ignore_errors=True)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def _kernel_name_for(self, nb):
+        """The kernelspec this notebook runs with: the configured one, else the notebook's own."""
+        return self.kernel_name or (nb.metadata.get("kernelspec") or {}).get("name") or ""
 
     def _source_notebook(self, resources):
         """The teacher's notebook of this assignment (solutions and hidden tests)."""

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 
 from . import report
-from .runner import Child, ChildFailed, nbgrader_app, run_in_child
+from .runner import Child, ChildFailed, nbgrader_app, run_children, run_in_child
 from .submissions import STAGED, collect_zip, find_submissions, inspect, locked_sources, stage
 
 
@@ -137,6 +137,7 @@ def autograde_job(course, assignment, student, stems, options, template,
     def run():
         from nbgrader.apps import AutogradeApp
 
+        from .execute import start_kernels_ahead, stop_kernels_ahead
         from .gradebook import copy_sqlite, read_record
 
         database = private or course.state("work", assignment, f"{student}.db")
@@ -154,7 +155,12 @@ def autograde_job(course, assignment, student, stems, options, template,
             argv.append(f"--CourseDirectory.autograded_directory={autograded_root}")
         app = AutogradeApp()
         app.initialize(argv)
-        app.start()
+        # The submission's kernels boot while nbgrader sanitizes it and reads the gradebook.
+        start_kernels_ahead(app.config, assignment, student, stems, app.log)
+        try:
+            app.start()
+        finally:
+            stop_kernels_ahead()
         record = read_record(db_url, assignment, student)
         failed, notes = [], []
         graded = os.path.join(autograded_root, student, assignment) if autograded_root else (
@@ -180,6 +186,7 @@ class Job:
     template: str = ""  # the assignment's template gradebook
     child: object = None
     started: float = 0.0
+    outcome: object = None  # what the child returned (or how it failed), until it is recorded
 
 
 class Progress:
@@ -236,24 +243,33 @@ def _finish(course, job, outcome, options, in_process=False):
 
 
 def _run_jobs(course, jobs, options, progress):
-    """Autograde ``jobs`` with up to ``options.workers`` children at once, recording each as it ends."""
+    """Autograde ``jobs`` with up to ``options.workers`` children at once, recording each as it ends.
+
+    A finished child's slot is given to the next submission before its grade is
+    written into the gradebook, so that no slot waits for the gradebook.
+    """
     waiting, running = list(jobs), []
+
+    def fill():
+        while waiting and len(running) < max(1, options.workers):
+            job = waiting.pop(0)
+            stage(course, job.assignment, job.submission)
+            job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
+                                            list(job.submission.staged), options, job.template),
+                              course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
+                              options.student_time_limit)
+            job.started = job.child.started
+            running.append(job)
+
     try:
         while waiting or running:
-            while waiting and len(running) < max(1, options.workers):
-                job = waiting.pop(0)
-                stage(course, job.assignment, job.submission)
-                job.child = Child(autograde_job(course, job.assignment.name, job.submission.student,
-                                                list(job.submission.staged), options, job.template),
-                                  course.state("logs", job.assignment.name, f"{job.submission.student}.log"),
-                                  options.student_time_limit)
-                job.started = job.child.started
-                running.append(job)
+            fill()
             deadlines = [job.child.deadline for job in running if job.child.deadline]
             wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready, _, _ = select.select([job.child for job in running], [], [], wait)
             ready = {id(child) for child in ready}
             now = time.monotonic()
+            finished = []
             for job in list(running):
                 if id(job.child) in ready:
                     job.child.read()
@@ -262,11 +278,15 @@ def _run_jobs(course, jobs, options, progress):
                 if job.child.done:
                     running.remove(job)
                     try:
-                        outcome = job.child.result()
+                        job.outcome = job.child.result()
                     except ChildFailed as error:
-                        outcome = error
-                    _finish(course, job, outcome, options)
-                    progress.finished(job)
+                        job.outcome = error
+                    finished.append(job)
+            if finished:
+                fill()
+            for job in finished:
+                _finish(course, job, job.outcome, options)
+                progress.finished(job)
     except BaseException:
         for job in running:
             job.child.kill()
@@ -388,11 +408,13 @@ def grade_assignments(course, names, options):
         raise SystemExit(130) from None
 
     autograded_at = time.monotonic()
-    for assignment, results in plans:
-        graded = [r.student for r in results if r.status == "graded"]
-        if options.feedback and graded:
-            _say(f"Writing feedback for {assignment.name}: {len(graded)} student(s)...")
-            for student, error in generate_feedback(course, assignment, options, graded):
+    if options.feedback:
+        counts = [(a.name, sum(r.status == "graded" for r in results)) for a, results in plans]
+        if any(count for _, count in counts):
+            _say("Writing feedback for " + ", ".join(f"{name}: {count} student(s)" for name, count in counts if count)
+                 + f" ({options.workers} at a time)...")
+        for (_, results), failures in zip(plans, generate_feedback_all(course, plans, options)):
+            for student, error in failures:
                 next(r for r in results if r.student == student).problems.append(f"no feedback: {error}")
     csv_path = export_grades(course, options)
 
@@ -426,23 +448,45 @@ def grade_assignments(course, names, options):
 
 def generate_feedback(course, assignment, options, students):
     """Feedback HTML for ``students``; returns [(student, why it failed)]."""
+    return generate_feedback_all(course, [(assignment, students)], options)[0]
+
+
+def generate_feedback_all(course, plans, options):
+    """Feedback HTML for the graded students of every (assignment, results or students) in ``plans``.
+
+    Each assignment's feedback (or each student's, with ``--student``) is written by
+    its own ``nbgrader generate_feedback`` in a forked child, up to ``--workers`` at
+    once: they only read the gradebook and write separate folders. A child that
+    failed is run once more on its own. Returns, per plan, [(student, why it failed)].
+    """
     from nbgrader.apps import GenerateFeedbackApp
 
-    groups = [[student] for student in students] if options.student else [students]
-    for group in groups:
-        argv = _common_argv(course, options) + [assignment.name, "--force"]
-        if options.student:
-            argv += ["--student", group[0]]
-        log_path = course.state("logs", assignment.name, "feedback.log")
-        try:
-            run_in_child(nbgrader_app(GenerateFeedbackApp, argv), log_path)
-        except ChildFailed:
-            pass  # reported per student below
-    failed = []
-    for student in students:
-        folder = course.step_dir(course.feedback_dir, student, assignment.name)
-        if not (os.path.isdir(folder) and any(name.endswith(".html") for name in os.listdir(folder))):
-            failed.append((student, f"nbgrader generate_feedback failed, see {log_path}"))
+    tasks, owners = [], []
+    for number, (assignment, results) in enumerate(plans):
+        students = [r if isinstance(r, str) else r.student for r in results
+                    if isinstance(r, str) or r.status == "graded"]
+        groups = [[student] for student in students] if options.student else ([students] if students else [])
+        for group in groups:
+            argv = _common_argv(course, options) + [assignment.name, "--force"]
+            if options.student:
+                argv += ["--student", group[0]]
+            log_name = f"feedback-{group[0]}.log" if options.student else "feedback.log"
+            tasks.append((nbgrader_app(GenerateFeedbackApp, argv), course.state("logs", assignment.name, log_name)))
+            owners.append((number, group))
+    outcomes = run_children(tasks, getattr(options, "workers", 1) or 1)
+    for task, outcome in zip(tasks, outcomes):
+        if isinstance(outcome, ChildFailed):  # e.g. a busy gradebook: once more, alone
+            try:
+                run_in_child(*task)
+            except ChildFailed:
+                pass  # reported per student below
+    failed = [[] for _ in plans]
+    for (number, group), (_, log_path) in zip(owners, tasks):
+        assignment = plans[number][0]
+        for student in group:
+            folder = course.step_dir(course.feedback_dir, student, assignment.name)
+            if not (os.path.isdir(folder) and any(name.endswith(".html") for name in os.listdir(folder))):
+                failed[number].append((student, f"nbgrader generate_feedback failed, see {log_path}"))
     return failed
 
 

@@ -131,6 +131,34 @@ def run_in_child(function, log_path, time_limit=None):
     return child.result()
 
 
+def run_children(tasks, limit):
+    """Run ``tasks`` ([(function, log_path)]) in forked children, up to ``limit`` at once.
+
+    Returns one entry per task, in order: its result, or the :class:`ChildFailed`
+    saying how it ended. Ctrl-C stops every running child.
+    """
+    waiting, running, outcomes = list(enumerate(tasks)), {}, [None] * len(tasks)
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, limit):
+                index, (function, log_path) = waiting.pop(0)
+                running[index] = Child(function, log_path)
+            ready, _, _ = select.select(list(running.values()), [], [])
+            for index, child in list(running.items()):
+                if child in ready and child.read():
+                    del running[index]
+                    try:
+                        outcomes[index] = child.result()
+                    except ChildFailed as error:
+                        outcomes[index] = error
+    except BaseException:
+        for child in running.values():
+            child.kill()
+            child.result_quietly()
+        raise
+    return outcomes
+
+
 def nbgrader_app(app_class, argv, after=None):
     """A function that runs an nbgrader app with ``argv``, then returns ``after(app)``."""
 

@@ -69,7 +69,7 @@ def feedback_text(path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"cell-id=[0-9a-f]{8}", "cell-id=<id>", text)
     # the cell a dying kernel was running may or may not get its execution count, in either mode
-    text = re.sub(r"In \[\d*\]:", "In [ ]:", text)
+    text = re.sub(r"In\s\[[\d\s]*\]:", "In [ ]:", text)  # nbconvert writes "In&nbsp;[4]:" (a no-break space)
     return re.sub(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?", "<time>", text)
 
 
@@ -93,6 +93,17 @@ def test_two_workers_write_the_same_feedback_as_one(one_worker, two_workers):
     assert len(pages) == 10
     for page in pages:
         assert feedback_text(parallel / page) == feedback_text(serial / page), page
+
+
+def test_every_notebook_runs_in_the_kernel_started_ahead_for_it(one_worker):
+    """Each submission's kernel was started before nbgrader reached the notebook, and used once."""
+    logs = [path.read_text(errors="replace")
+            for path in (Path(one_worker["course"]) / ".grading" / "logs" / ASSIGNMENT).glob("*.log")]
+    ran = [text for text in logs if re.search(r"cell \d+ \([^)]*\) took", text)]
+    assert len(ran) >= 8
+    for text in ran:
+        assert text.count("Using the kernel started ahead for this submission") == 1, text[-3000:]
+        assert text.count("kernel stopped in") == 1, text[-3000:]
 
 
 # Stop and resume ---------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Kernels started ahead (while nbgrader prepares a submission) and stopped without waiting.
+
+Each submission's sandboxed kernel is started before nbgrader reaches the
+notebook (:func:`grading.execute.start_kernels_ahead`); these tests start real
+sandboxed kernels for two students and check that a kernel is only ever given to
+the notebook of the submission it was started for, once, in that submission's
+own copy; that one started for another policy is refused; and that
+:func:`grading.execute.stop_kernel` leaves no process and no file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_core.utils import run_sync
+from support.classroom import answered, write_submission
+from traitlets.config import Config
+
+from grading import execute
+from grading.course import Course
+from grading.sandbox import KERNEL_NAME, SandboxUnavailable, check_available
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSIGNMENT, NOTEBOOK = "01-output-size", "output_size"
+
+
+@pytest.fixture
+def staged(tmp_path, monkeypatch):
+    """Two students' staged submissions, a private temporary folder, and the grader's configuration."""
+    try:
+        check_available()
+    except SandboxUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # the kernels' launchers make their folders here
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    course = Course(str(ROOT))
+    for student in ("alice", "bob"):
+        notebook = answered(course, ASSIGNMENT, NOTEBOOK)
+        notebook.metadata["student_marker"] = student  # so that each copy can be told apart
+        write_submission(str(tmp_path), student, ASSIGNMENT, {f"{NOTEBOOK}.ipynb": notebook})
+    config = Config()
+    config.CourseDirectory.root = str(ROOT)
+    config.CourseDirectory.source_directory = "solutions"
+    config.CourseDirectory.submitted_directory = str(tmp_path / "submitted")
+    config.ExecutePreprocessor.kernel_name = KERNEL_NAME
+    config.ExecutePreprocessor.kernel_manager_class = "grading.kernelmanager.PrivateSocketKernelManager"
+    yield config, temporary
+    execute.stop_kernels_ahead()
+
+
+def _resources(student):
+    return {"nbgrader": {"assignment": ASSIGNMENT, "student": student, "notebook": NOTEBOOK}}
+
+
+def _policy():
+    """The assignment's own policy, read from the teacher's notebook as the grading run reads it."""
+    return execute.assignment_policy(nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4))
+
+
+def _take(student, policy=None):
+    from grading.kernelmanager import PrivateSocketKernelManager
+
+    return execute._take_ahead(_resources(student), policy or _policy(), KERNEL_NAME, PrivateSocketKernelManager)
+
+
+def _submission_seen_by(ahead):
+    """The notebook in the folder the kernel was started in (its private copy of the submission)."""
+    folder = ahead.km.provisioner.cwd
+    with open(os.path.join(folder, f"{NOTEBOOK}.ipynb")) as handle:
+        return json.load(handle)["metadata"]["student_marker"]
+
+
+def test_each_kernel_started_ahead_goes_once_to_its_own_submission(staged):
+    config, _ = staged
+    assert execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK]) == [NOTEBOOK]
+    assert execute.start_kernels_ahead(config, ASSIGNMENT, "bob", [NOTEBOOK]) == [NOTEBOOK]
+    alice, bob = _take("alice"), _take("bob")
+    try:
+        assert alice is not None and bob is not None
+        assert alice.km is not bob.km
+        assert alice.km.provisioner.pid != bob.km.provisioner.pid
+        assert alice.scratch != bob.scratch
+        assert _submission_seen_by(alice) == "alice" and _submission_seen_by(bob) == "bob"
+        assert run_sync(alice.km.is_alive)() and run_sync(bob.km.is_alive)()
+        assert _take("alice") is None and _take("bob") is None  # never given out a second time
+    finally:
+        for ahead in (alice, bob):
+            if ahead is not None:
+                execute._discard(ahead)
+
+
+def test_a_kernel_started_for_another_policy_is_stopped_not_used(staged):
+    config, _ = staged
+    execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK])
+    pid = execute._AHEAD[(ASSIGNMENT, "alice", NOTEBOOK)].km.provisioner.pid
+    assert _take("alice", policy=execute.Policy(allow_torch=True)) is None
+    assert not os.path.exists(f"/proc/{pid}") or _state(pid) == "Z"
+    assert execute._AHEAD == {}
+
+
+def _state(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
+    config, temporary = staged
+    execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK])
+    ahead = _take("alice")
+    assert ahead is not None
+    client = ahead.km.client()
+    client.start_channels()
+    run_sync(client.wait_for_ready)(timeout=120)  # the sandbox is up (its launcher made its folders)
+    client.stop_channels()
+    launcher = ahead.km.provisioner.pid
+    assert [name for name in os.listdir(temporary) if name.startswith("grading-stubs-")]
+    execute._discard(ahead)
+    assert not os.path.exists(f"/proc/{launcher}")
+    assert os.listdir(temporary) == []  # sockets, connection file, stubs and the private copy are gone
