@@ -21,6 +21,7 @@ import jupytext
 import nbformat
 import pytest
 import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support.book_paths import REPO
 from support.browser import CHROMIUM, need_chromium
 
@@ -75,6 +76,33 @@ def lab(tmp_path_factory):
         log.close()
 
 
+def run_the_cell(page):
+    """Run the notebook's cell with Shift+Enter and wait for the quiz it displays.
+
+    On a loaded machine JupyterLab may still be wiring the editor when the kernel
+    reports idle, and the key press is lost: the prompt then stays "[ ]:". The key
+    is pressed again until the prompt shows the cell queued or run ("[*]:" or a
+    number); then the output is awaited.
+    """
+    deadline = time.monotonic() + WAIT_MS / 1000
+    prompt = ".jp-Cell .jp-InputPrompt"
+    while True:
+        page.click(".jp-Cell .jp-InputArea-editor")
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_function(f"/\\[(\\*|\\d+)\\]/.test(document.querySelector('{prompt}').textContent)",
+                                   timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            assert time.monotonic() < deadline, f"the cell never started: its prompt is {page.inner_text(prompt)!r}"
+    remaining = max(1000, int((deadline - time.monotonic()) * 1000))
+    try:
+        page.wait_for_selector(".jp-OutputArea-output form.quiz-question", timeout=remaining)
+    except PlaywrightTimeout:
+        outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+        pytest.fail(f"the cell ran (prompt {page.inner_text(prompt)!r}) but showed no quiz; its output: {outputs}")
+
+
 @pytest.mark.timeout(900)
 def test_the_quiz_cell_works_in_jupyterlab(lab):
     from playwright.sync_api import sync_playwright
@@ -89,9 +117,7 @@ def test_the_quiz_cell_works_in_jupyterlab(lab):
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(lab, timeout=WAIT_MS)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=WAIT_MS)
-            page.click(".jp-Cell .jp-InputArea-editor")
-            page.keyboard.press("Shift+Enter")  # run the cell
-            page.wait_for_selector(".jp-OutputArea-output form.quiz-question", timeout=WAIT_MS)
+            run_the_cell(page)
             page.wait_for_function("window.transposedQuizBound === true", timeout=10_000)
 
             qid = "quiz-size-13"
