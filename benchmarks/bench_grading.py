@@ -9,6 +9,9 @@ in separate copies of the course, one way after the other in one run:
   cores): the teacher's command, N submissions at a time, each in its own sandbox;
 - **workers=1**: the same, one submission at a time;
 - **workers=1, no sandbox**: the same without the sandbox (the sandbox's cost);
+- **cluster** (``--cluster N``): ``python -m grading grade all --scheduler ADDRESS`` on a
+  Dask scheduler and N single-threaded workers that the benchmark starts on 127.0.0.1
+  (not timed: a cluster is started once for many runs) and stops afterwards;
 - **nbgrader**: plain ``nbgrader generate_assignment``, ``nbgrader autograde``,
   ``nbgrader generate_feedback`` and ``nbgrader export`` for each assignment, run
   serially with nbgrader's default preprocessors (nbgrader cannot autograde in
@@ -19,14 +22,16 @@ to plain nbgrader; then where one submission's time goes, from the grading logs
 of the workers=1 run. Everything lives in a temporary folder (the repository's
 grading state is not touched).
 
-Run: .venv/bin/python benchmarks/bench_grading.py [--students 30] [--assignments 01-output-size ...]
+Run: .venv/bin/python benchmarks/bench_grading.py [--students 30] [--cluster 2] [--assignments 01-output-size ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,7 @@ from grading.course import Course  # noqa: E402
 
 PLAIN_CONFIG = '''
 import os
+import signal
 c = get_config()
 here = os.path.dirname(os.path.abspath(__file__))
 os.environ["PYTHONPATH"] = here  # the notebooks' tests import grading.checks
@@ -129,9 +135,51 @@ def time_plain_nbgrader(course, assignments):
     return autograde, total
 
 
+@contextlib.contextmanager
+def local_cluster(course, workers):
+    """A Dask scheduler and ``workers`` single-threaded workers on 127.0.0.1, started in ``course``
+    as the README starts them on grading machines; yields the scheduler's address, stops them after."""
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]), PYTHONPATH=str(course))
+    scheduler_file = Path(course) / ".grading" / "scheduler.json"
+    scheduler_file.parent.mkdir(parents=True, exist_ok=True)
+    processes = []
+
+    def start(*args):
+        processes.append(subprocess.Popen([str(bin_dir / "dask"), *args], cwd=course, env=env, start_new_session=True,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file))
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("the Dask scheduler did not start in 60 s")
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for number in range(workers):
+            start("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+                  "--name", f"worker{number}")
+        code = (f"from distributed import Client\nc = Client({address!r}, timeout='30s')\n"
+                f"c.wait_for_workers({workers}, timeout=60)\nc.close()\n")
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--cluster", type=int, default=0, metavar="N",
+                        help="also grade on a local Dask cluster of N workers (SCHEDULER=...); not timed: its start")
     parser.add_argument("--assignments", nargs="*", default=None, help="default: all six")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     options = parser.parse_args()
@@ -155,14 +203,22 @@ def main():
             seconds[label] = time_grading(course, assignments, *extra)
             if index == 1:
                 breakdown = where_time_goes(course)
+        if options.cluster:
+            course = Path(scratch) / "cluster"
+            copy_course(ROOT, course)
+            make_class(course, options.students, assignments)
+            with local_cluster(course, options.cluster) as address:
+                label = f"python -m grading grade all --scheduler (local Dask, {options.cluster} workers)"
+                seconds[label] = time_grading(course, assignments, "--scheduler", address)
         plain = Path(scratch) / "nbgrader"
         copy_course(ROOT, plain)
         make_class(plain, options.students, assignments)
         _, seconds["plain nbgrader, serial"] = time_plain_nbgrader(plain, assignments)
     reference = seconds["plain nbgrader, serial"]
-    print(f"\n{'':<44}{'whole run s':>12}{'submissions/min':>17}{'throughput vs nbgrader':>24}")
+    width = max(44, *(len(label) + 1 for label in seconds))
+    print(f"\n{'':<{width}}{'whole run s':>12}{'submissions/min':>17}{'throughput vs nbgrader':>24}")
     for label, value in seconds.items():
-        print(f"{label:<44}{value:>12.1f}{submissions / value * 60:>17.1f}{reference / value:>23.2f}x")
+        print(f"{label:<{width}}{value:>12.1f}{submissions / value * 60:>17.1f}{reference / value:>23.2f}x")
     print("\nwhere one submission's time goes (workers=1, seconds per submission):")
     for label, value in breakdown:
         print(f"  {label:<64}{value:>7.2f}")

@@ -12,7 +12,7 @@
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
-#   make bench-grading [STUDENTS=30]      class throughput against plain nbgrader, and where the time goes
+#   make bench-grading [STUDENTS=30] [CLUSTER=2]   class throughput against plain nbgrader (and on a local Dask cluster), where the time goes
 
 .PHONY: release check-release validate grade grade-all test-grading bench-grading
 
@@ -42,4 +42,4 @@ test-grading: setup
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/grading
 
 bench-grading: setup
-	$(BIN)/python benchmarks/bench_grading.py --students $(or $(STUDENTS),30)
+	$(BIN)/python benchmarks/bench_grading.py --students $(or $(STUDENTS),30) $(if $(CLUSTER),--cluster $(CLUSTER))
