@@ -20,16 +20,18 @@ def rng():
     return np.random.default_rng(0)
 
 
-def _destroy_without_waiting(context):
-    """pyzmq's Context.__del__, but closing leftover sockets with linger 0.
+def _close_without_waiting(context):
+    """pyzmq's Context.__del__, without its blocking term().
 
-    A context collected by the garbage collector while one of its sockets still
-    holds a message for a peer that is gone (a kernel a test stopped) otherwise
-    blocks in term() forever, inside whatever test happens to trigger the
-    collection. Closing with linger 0 drops such messages instead.
+    A context collected by the garbage collector while a socket of it is still
+    open (in a thread that never closes it) otherwise blocks in term() forever,
+    inside whatever test happens to trigger the collection. Here its sockets are
+    closed with linger 0 and the context itself is left to the process's exit.
     """
-    if not context._shadow and not context.closed:
-        context.destroy(linger=0)
+    if not getattr(context, "_shadow", False) and not context.closed:
+        for socket in list(getattr(context, "_sockets", None) or []):
+            if socket is not None and not socket.closed:
+                socket.close(linger=0)
 
 
 try:
@@ -37,4 +39,4 @@ try:
 except ImportError:  # pragma: no cover - zmq comes with jupyter_client
     zmq = None
 if zmq is not None:
-    zmq.Context.__del__ = _destroy_without_waiting
+    zmq.Context.__del__ = _close_without_waiting
