@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the synthetic class (tests/support/classroom.py)
 
 from support.classroom import answered, copy_course, released, run_grading, write_submission  # noqa: E402
+from support.processes import stop  # noqa: E402
 
 from grading.course import Course  # noqa: E402
 
@@ -166,13 +166,7 @@ def local_cluster(course, workers):
         yield address
     finally:
         for process in reversed(processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            stop(process)
 
 
 def main():

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import test_grading_survival as survival
 from support.classroom import answered, copy_course, once_per_test_run, released, run_grading, solution_answers, write_submission
+from support.processes import stop
 
 from grading.course import Course
 
@@ -113,16 +114,6 @@ SLOW = "import time\n\ntime.sleep(3)  # a slow cell: the run is still going when
 
 def start(args, cwd, env, log):
     return subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="module")
