@@ -42,12 +42,37 @@ class BoundedMessageClient(AsyncKernelClient):
         return context
 
 
+# A Unix socket's address (``sun_path``) holds at most 107 bytes on Linux. The
+# kernel's sockets are ``<folder>/grading-kernel-XXXXXXXX/kernel-<port>``.
+SOCKET_PATH_LIMIT = 107
+_LONGEST_SOCKET_NAME = len("/grading-kernel-XXXXXXXX/kernel-65535")
+
+
+def socket_folder():
+    """Make the private folder for one kernel's sockets, in a place short enough for them.
+
+    That is the temporary folder (``TMPDIR``) when its path leaves room for the
+    socket names; else ``/tmp`` or ``/dev/shm``. A grader run from a deep working
+    folder with ``TMPDIR`` pointing into it would otherwise fail to start any kernel.
+    """
+    candidates = [tempfile.gettempdir(), "/tmp", "/dev/shm"]
+    for base in candidates:
+        if len(os.path.abspath(base)) + _LONGEST_SOCKET_NAME <= SOCKET_PATH_LIMIT and os.access(base, os.W_OK | os.X_OK):
+            return tempfile.mkdtemp(prefix="grading-kernel-", dir=base)
+    raise RuntimeError(
+        f"no folder for the kernel's Unix sockets: a socket path may be at most {SOCKET_PATH_LIMIT} bytes, "
+        f"and none of {', '.join(candidates)} is both writable and short enough; set TMPDIR to a short, "
+        "writable folder (for example /tmp) and run the grader again"
+    )
+
+
 class PrivateSocketKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over Unix sockets in a private folder.
 
     The sandboxed kernel has no network, so TCP is out; each kernel gets its own
     folder for the sockets, so no kernel can reach another's (nor can any other
-    local user, as they could a TCP port on localhost).
+    local user, as they could a TCP port on localhost). The folder is made where
+    the sockets' paths fit (:func:`socket_folder`).
     """
 
     client_class = DottedObjectName("grading.kernelmanager.BoundedMessageClient", config=True)
@@ -56,7 +81,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
         super().__init__(**kwargs)
-        self._socket_dir = tempfile.mkdtemp(prefix="grading-kernel-")
+        self._socket_dir = socket_folder()
         os.chmod(self._socket_dir, 0o711)
         self.ip = os.path.join(self._socket_dir, "kernel")
 

@@ -38,7 +38,8 @@ def staged(tmp_path, monkeypatch):
         if os.environ.get("CI"):
             pytest.fail(str(error))
         pytest.skip(str(error))
-    temporary = tmp_path / "tmp"
+    # A deep TMPDIR, as under a CI runner's work folder: too long for the kernels' socket paths
+    temporary = tmp_path / ("deep-temporary-folder-" + "x" * 60)
     temporary.mkdir()
     monkeypatch.setenv("TMPDIR", str(temporary))  # the kernels' launchers make their folders here
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
@@ -122,7 +123,40 @@ def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
     run_sync(client.wait_for_ready)(timeout=120)  # the sandbox is up (its launcher made its folders)
     client.stop_channels()
     launcher = ahead.km.provisioner.pid
+    sockets = ahead.km._socket_dir
+    assert os.path.isdir(sockets) and len(os.path.join(sockets, "kernel-65535")) <= 107
     assert [name for name in os.listdir(temporary) if name.startswith("grading-stubs-")]
     execute._discard(ahead)
     assert not os.path.exists(f"/proc/{launcher}")
-    assert os.listdir(temporary) == []  # sockets, connection file, stubs and the private copy are gone
+    assert os.listdir(temporary) == []  # connection file, stubs and the private copy are gone
+    assert not os.path.exists(sockets)  # and so is the sockets' folder
+
+
+def test_socket_folder_is_short_enough_under_a_deep_temporary_folder(tmp_path, monkeypatch):
+    from grading.kernelmanager import SOCKET_PATH_LIMIT, socket_folder
+
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    folder = socket_folder()
+    try:
+        assert not folder.startswith(str(deep))
+        assert len(os.path.join(folder, "kernel-65535")) <= SOCKET_PATH_LIMIT
+    finally:
+        os.rmdir(folder)
+    short = tmp_path.parent / "s"
+    short.mkdir(exist_ok=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(short))
+    if len(str(short)) + len("/grading-kernel-XXXXXXXX/kernel-65535") <= SOCKET_PATH_LIMIT:
+        folder = socket_folder()
+        assert os.path.dirname(folder) == str(short)  # TMPDIR is used when it fits
+        os.rmdir(folder)
+
+
+def test_no_short_folder_gives_a_message_that_says_what_to_do(tmp_path, monkeypatch):
+    from grading import kernelmanager
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("d" * 100)))
+    monkeypatch.setattr(kernelmanager.os, "access", lambda path, mode: False)
+    with pytest.raises(RuntimeError, match="set TMPDIR to a short, writable folder"):
+        kernelmanager.socket_folder()
