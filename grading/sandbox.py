@@ -24,6 +24,7 @@ class :class:`grading.kernelmanager.PrivateSocketKernelManager`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 from .outcomes import FORBIDDEN_IMPORT
@@ -321,12 +323,33 @@ def _drain(stream, sink, budget):
         sink.flush()
 
 
+def _watch_parent(child, parent, orphaned, interval=0.5):
+    """Stop the sandbox once the process that started this launcher is gone.
+
+    The kernel manager starts the launcher in a session of its own, so a grader
+    killed outright (SIGKILL, the OOM killer, a Dask worker that dies) takes
+    neither the launcher nor the sandbox with it; without this, a student's
+    kernel would go on running, looping or holding memory, with no one to stop it.
+    """
+    while child.poll() is None:
+        if os.getppid() != parent:
+            orphaned.set()
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            return
+        time.sleep(interval)
+
+
 def launch(connection_file, limits=None):
     """Start the kernel described by ``connection_file`` in the sandbox; return its exit code.
 
     Runs as the grader (root). The current folder is the notebook's folder (the
-    kernel manager starts the launcher there).
+    kernel manager starts the launcher there). The sandbox is stopped when the
+    launcher's parent dies (:func:`_watch_parent`).
     """
+    parent = os.getppid()
     limits = limits or Limits.from_environment()
     with open(connection_file) as handle:
         info = json.load(handle)
@@ -382,9 +405,16 @@ def launch(connection_file, limits=None):
     reader = threading.Thread(target=_drain, args=(child.stdout, sys.stderr.buffer, limits.log_bytes),
                               daemon=True)
     reader.start()
+    orphaned = threading.Event()
+    threading.Thread(target=_watch_parent, args=(child, parent, orphaned), daemon=True).start()
     code = child.wait()
     reader.join(timeout=2)
     shutil.rmtree(stubs, ignore_errors=True)
+    if orphaned.is_set():  # no kernel manager is left to remove its files
+        shutil.rmtree(socket_dir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.remove(connection_file)
+        sys.stderr.write("sandbox: the grader that started this kernel is gone; the kernel was stopped\n")
     return code
 
 

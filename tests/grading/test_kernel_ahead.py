@@ -4,15 +4,21 @@ Each submission's sandboxed kernel is started before nbgrader reaches the
 notebook (:func:`grading.execute.start_kernels_ahead`); these tests start real
 sandboxed kernels for two students and check that a kernel is only ever given to
 the notebook of the submission it was started for, once, in that submission's
-own copy; that one started for another policy is refused; and that
-:func:`grading.execute.stop_kernel` leaves no process and no file behind.
+own copy; that one started for another policy is refused; that
+:func:`grading.execute.stop_kernel` leaves no process and no file behind; and
+that a kernel whose grader is killed outright stops too. The kernels' temporary
+folder is deep on purpose (as under a CI runner), which Unix socket paths must survive.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -160,3 +166,53 @@ def test_no_short_folder_gives_a_message_that_says_what_to_do(tmp_path, monkeypa
     monkeypatch.setattr(kernelmanager.os, "access", lambda path, mode: False)
     with pytest.raises(RuntimeError, match="set TMPDIR to a short, writable folder"):
         kernelmanager.socket_folder()
+
+
+ORPHANING_PARENT = """
+import json, sys
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_core.utils import run_sync
+from grading.kernelmanager import PrivateSocketKernelManager
+km = PrivateSocketKernelManager(kernel_name=sys.argv[1])
+run_sync(km.start_kernel)(cwd=sys.argv[2])
+client = km.client()
+client.start_channels()
+run_sync(client.wait_for_ready)(timeout=120)
+print(json.dumps(dict(launcher=km.provisioner.pid, sockets=km._socket_dir, connection=km.connection_file)), flush=True)
+sys.stdin.read()  # until killed
+"""
+
+
+def _sandbox_processes(sockets):
+    """Processes whose command line names a file in ``sockets`` (the launcher, bwrap, the kernel)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if sockets.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_kernel_whose_grader_is_killed_stops_too(staged, tmp_path):
+    """SIGKILL to the grader (or to the Dask worker running it) must not leave a student's kernel running."""
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANING_PARENT, KERNEL_NAME, str(tmp_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        started = json.loads(parent.stdout.readline())
+        assert os.path.exists(f"/proc/{started['launcher']}")
+        assert len(_sandbox_processes(started["sockets"])) >= 3, "the launcher, bwrap and the kernel"
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 20
+    while _sandbox_processes(started["sockets"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _sandbox_processes(started["sockets"])
+    for pid in left:  # do not leave them to the rest of the run
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "the sandboxed kernel outlived its grader"
+    assert not os.path.exists(started["sockets"]) and not os.path.exists(started["connection"])
