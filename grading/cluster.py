@@ -4,10 +4,11 @@ The coordinator (``python -m grading grade ... --scheduler tcp://host:8786``)
 checks and stages each submission as usual, then sends a task per submission:
 the staged files and the assignment's template gradebook, as bytes. A worker (a
 ``dask worker`` started in a copy of the course: the repository, its environment
-and bubblewrap) writes them into a scratch folder of its own and runs
-``python -m grading autograde-one`` there, in a fresh process (no fork from the
-worker's threads). The task returns what nbgrader saved (a record), the graded
-notebooks and the failed tests; the coordinator alone writes the gradebook.
+and bubblewrap) writes them into a scratch folder of its own and grades it there
+in a child forked by the worker's fork server (:mod:`grading.forkserver`: a
+process that imported the grader once; no fork from the worker's threads). The
+task returns what nbgrader saved (a record), the graded notebooks and the failed
+tests; the coordinator alone writes the gradebook.
 
 If a worker dies, Dask runs its tasks on another worker; each task's result is
 recorded once, when the coordinator receives it.
@@ -20,8 +21,8 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
-import sys
 import uuid
 
 # Settings of the run that a worker needs (the rest stays with the coordinator).
@@ -70,8 +71,14 @@ def worker_course_root():
 
 
 def grade_on_worker(assignment, student, staged, template, settings):
-    """A Dask task: autograde one submission on this worker; returns the outcome and the graded files."""
+    """A Dask task: autograde one submission on this worker; returns the outcome and the graded files.
+
+    The submission is graded in a child forked by this worker's fork server
+    (:mod:`grading.forkserver`), which imported the grader once.
+    """
     import socket
+
+    from .forkserver import server_for
 
     root = worker_course_root()
     scratch = os.path.join(root, ".grading", "remote", f"{student}-{uuid.uuid4().hex[:12]}")
@@ -86,17 +93,19 @@ def grade_on_worker(assignment, student, staged, template, settings):
         with open(request_path, "w") as handle:
             json.dump(request, handle)
         limit = settings.get("student_time_limit") or None
+        log_path = os.path.join(scratch, "grading.log")
         try:
-            process = subprocess.run(
-                [sys.executable, "-m", "grading", "--course-dir", root, "autograde-one", request_path],
-                cwd=root, capture_output=True, text=True, timeout=limit,
-            )
+            code = server_for(root).run(request_path, log_path, limit)
         except subprocess.TimeoutExpired:
             return {"error": f"stopped after {limit:.0f} s (the time limit for one submission)"}
         result_path = os.path.join(scratch, "result.json")
-        if process.returncode != 0 or not os.path.exists(result_path):
-            tail = (process.stdout + process.stderr)[-2000:]
-            return {"error": f"grading failed on worker {socket.gethostname()} (exit status {process.returncode}): {tail}"}
+        if code != 0 or not os.path.exists(result_path):
+            tail = ""
+            if os.path.exists(log_path):
+                with open(log_path, errors="replace") as handle:
+                    tail = handle.read()[-2000:]
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            return {"error": f"grading failed on worker {socket.gethostname()} ({how}): {tail}"}
         with open(result_path) as handle:
             outcome = json.load(handle)
         outcome["autograded"] = read_folder(os.path.join(scratch, "autograded", student, assignment))
@@ -107,7 +116,7 @@ def grade_on_worker(assignment, student, staged, template, settings):
 
 
 def autograde_one(course, request_path):
-    """``python -m grading autograde-one REQUEST``: the worker side, in a fresh process."""
+    """The worker side of one submission: in a child of the fork server, or ``python -m grading autograde-one REQUEST``."""
     from types import SimpleNamespace
 
     from .grade import autograde_job

@@ -12,6 +12,7 @@ cluster and one worker is killed while it grades: every submission is still
 graded, and recorded exactly once.
 """
 
+import contextlib
 import csv
 import glob
 import json
@@ -177,11 +178,35 @@ def cluster_run(tmp_path_factory):
     finally:
         for process in reversed(processes):
             stop(process)
+    left = processes_in(course)
+    deadline = time.monotonic() + 20
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = processes_in(course)
+    for pid in left:  # not to the rest of the run
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with open(course / "grades.csv", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["assignment"] == ASSIGNMENT]
     return dict(course=str(course), expected=expected, code=grading.returncode, output=output, rows=rows,
-                report=survival.read_report(course), killed=killed is not None,
+                report=survival.read_report(course), killed=killed is not None, left=left,
                 worker_log=(logs / "worker1.log").read_text(errors="replace"))
+
+
+def processes_in(course):
+    """Processes working in the course's copy or naming it (fork servers, grading children, kernel launchers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    named = str(course).encode() in handle.read()
+                works_there = os.readlink(f"/proc/{entry}/cwd").startswith(str(course))
+            except OSError:
+                continue
+            if named or works_there:
+                found.append(int(entry))
+    return found
 
 
 def wait_for_workers(address, count):
@@ -197,6 +222,11 @@ def test_the_cluster_grades_every_submission_although_a_worker_died(cluster_run)
     scores = {student: row["score"] for student, row in cluster_run["report"].items()}
     assert scores == cluster_run["expected"]
     assert all(row["status"] == "graded" for row in cluster_run["report"].values())
+
+
+def test_nothing_of_the_cluster_runs_on_after_it_stops(cluster_run):
+    # The killed worker's fork server and grading child, and every sandboxed kernel, went with it.
+    assert cluster_run["left"] == []
 
 
 def test_each_submission_is_recorded_once(cluster_run):
