@@ -95,7 +95,8 @@ def serve(root):
     course = Course(root)
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by accident goes to the log, not into the answers
-    requests = sys.stdin.buffer
+    requests = sys.stdin.fileno()  # read unbuffered: a buffer could hold a request select() cannot see
+    pending = b""
     server = os.getpid()
     children = {}  # pid: id
     ids = {}  # id: pid
@@ -103,19 +104,22 @@ def serve(root):
         while True:
             ready, _, _ = select.select([requests], [], [], 0.2 if children else None)
             if ready:
-                line = requests.readline()
-                if not line:
+                chunk = os.read(requests, 65536)
+                if not chunk:
                     return
-                message = json.loads(line)
-                if "kill" in message:
-                    pid = ids.get(message["kill"])
-                    if pid is not None:
-                        os.kill(pid, signal.SIGKILL)
-                    continue
-                pid = os.fork()
-                if pid == 0:
-                    _child(course, message["request"], message["log"], server, answers)
-                children[pid], ids[message["id"]] = message["id"], pid
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    message = json.loads(line)
+                    if "kill" in message:
+                        pid = ids.get(message["kill"])
+                        if pid is not None:
+                            os.kill(pid, signal.SIGKILL)
+                        continue
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(course, message["request"], message["log"], server, answers)
+                    children[pid], ids[message["id"]] = message["id"], pid
             while children:
                 pid, status = os.waitpid(-1, os.WNOHANG)
                 if pid == 0:

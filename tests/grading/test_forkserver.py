@@ -7,9 +7,11 @@ whose server dies goes too, a server whose worker goes away exits, and a dead
 server is replaced by the next request.
 """
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -109,3 +111,24 @@ def test_the_server_exits_when_its_worker_goes_and_is_replaced_when_dead(tmp_pat
         assert second.run(str(tmp_path / "none.json"), str(tmp_path / "none.log"), timeout=300) != 0
     finally:
         second.close()
+
+
+def test_requests_that_arrive_together_are_all_served(tmp_path):
+    """Two requests in one write (a worker with several threads): both children run and are answered."""
+    process = subprocess.Popen([sys.executable, "-m", "grading.forkserver", ROOT], cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [json.dumps({"id": n, "request": str(tmp_path / f"none-{n}.json"), "log": str(tmp_path / f"{n}.log")})
+                 for n in (1, 2)]
+        process.stdin.write("\n".join(lines) + "\n")
+        process.stdin.flush()
+        answers = []
+        reader = threading.Thread(target=lambda: answers.extend(json.loads(process.stdout.readline()) for _ in range(2)),
+                                  daemon=True)
+        reader.start()
+        reader.join(120)
+        assert sorted(answer["id"] for answer in answers) == [1, 2]
+        assert all(answer["code"] != 0 for answer in answers)
+    finally:
+        process.kill()
+        process.wait()
