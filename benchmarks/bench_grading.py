@@ -28,7 +28,6 @@ Run: .venv/bin/python benchmarks/bench_grading.py [--students 30] [--cluster 2] 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the synthetic class (tests/support/classroom.py)
 
 from support.classroom import answered, copy_course, released, run_grading, write_submission  # noqa: E402
-from support.processes import stop  # noqa: E402
+from support.processes import local_dask_cluster  # noqa: E402
 
 from grading.course import Course  # noqa: E402
 
@@ -135,40 +134,6 @@ def time_plain_nbgrader(course, assignments):
     return autograde, total
 
 
-@contextlib.contextmanager
-def local_cluster(course, workers):
-    """A Dask scheduler and ``workers`` single-threaded workers on 127.0.0.1, started in ``course``
-    as the README starts them on grading machines; yields the scheduler's address, stops them after."""
-    bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]), PYTHONPATH=str(course))
-    scheduler_file = Path(course) / ".grading" / "scheduler.json"
-    scheduler_file.parent.mkdir(parents=True, exist_ok=True)
-    processes = []
-
-    def start(*args):
-        processes.append(subprocess.Popen([str(bin_dir / "dask"), *args], cwd=course, env=env, start_new_session=True,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file))
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists():
-            if time.monotonic() > deadline:
-                raise SystemExit("the Dask scheduler did not start in 60 s")
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
-        for number in range(workers):
-            start("worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
-                  "--name", f"worker{number}")
-        code = (f"from distributed import Client\nc = Client({address!r}, timeout='30s')\n"
-                f"c.wait_for_workers({workers}, timeout=60)\nc.close()\n")
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=120)
-        yield address
-    finally:
-        for process in reversed(processes):
-            stop(process)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
@@ -201,7 +166,9 @@ def main():
             course = Path(scratch) / "cluster"
             copy_course(ROOT, course)
             make_class(course, options.students, assignments)
-            with local_cluster(course, options.cluster) as address:
+            env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                       PYTHONPATH=str(course))
+            with local_dask_cluster(course, options.cluster, env) as (address, _):
                 label = f"python -m grading grade all --scheduler (local Dask, {options.cluster} workers)"
                 seconds[label] = time_grading(course, assignments, "--scheduler", address)
         plain = Path(scratch) / "nbgrader"

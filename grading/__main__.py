@@ -105,10 +105,10 @@ def main(argv=None):
     from .course import Course
 
     course = Course(root)
-    if options.command == "autograde-one":
-        from .cluster import autograde_one
+    if options.command == "fork-server":
+        from .forkserver import serve
 
-        return autograde_one(course, options.request)
+        return serve(course)
     if options.command == "release":
         from .release import release
 
@@ -129,17 +129,10 @@ def main(argv=None):
 
         return validate(course, options.notebook, sys.stdout)
     elif options.command == "grade":
-        # Import nbgrader, and torch and the test helpers the tests run here with, once:
-        # each submission is graded in a forked child that inherits them.
-        import nbgrader.apps  # noqa: F401
-
-        from . import checks, execute  # noqa: F401
         from .grade import grade_assignments
+        from .runner import import_before_forking
 
-        try:
-            import torch  # noqa: F401
-        except ImportError:
-            pass
+        import_before_forking()  # each submission is graded in a forked child that inherits them
 
         from .sandbox import choose_kernel
 

@@ -116,7 +116,7 @@ def grade_on_worker(assignment, student, staged, template, settings):
 
 
 def autograde_one(course, request_path):
-    """The worker side of one submission: in a child of the fork server, or ``python -m grading autograde-one REQUEST``."""
+    """The worker side of one submission, in a child forked by the worker's fork server."""
     from types import SimpleNamespace
 
     from .grade import autograde_job
@@ -142,9 +142,8 @@ def autograde_one(course, request_path):
 
 
 def parser_for(commands):
-    one = commands.add_parser("autograde-one", help=argparse.SUPPRESS)
-    one.add_argument("request")
-    return one
+    """The worker's hidden command: ``python -m grading --course-dir ROOT fork-server`` (:mod:`grading.forkserver`)."""
+    return commands.add_parser("fork-server", help=argparse.SUPPRESS)
 
 
 def connect(address):

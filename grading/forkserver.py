@@ -2,12 +2,13 @@
 
 A Dask worker runs tasks in threads, and forking a process that has threads is
 unsafe, so a worker cannot fork its grading children itself as the local run
-does (:mod:`grading.runner`). Starting ``python -m grading autograde-one`` for
-each submission instead imports nbgrader, its JSON schema checks and torch
-again every time, seconds a submission. This module is the middle way: the first
-submission a worker receives starts ``python -m grading.forkserver COURSE``, a
-single-threaded process that imports all of that once and then forks one child
-per submission on request, exactly as the local run does.
+does (:mod:`grading.runner`). Starting a fresh Python for each submission
+instead imports nbgrader, its JSON schema checks and torch again every time,
+seconds a submission. This module is the middle way: the first submission a
+worker receives starts ``python -m grading --course-dir COURSE fork-server``, a
+single-threaded process that imports all of that once
+(:func:`grading.runner.import_before_forking`) and then forks one child per
+submission on request, exactly as the local run does.
 
 The worker and the server talk in JSON lines over the server's stdin and stdout:
 ``{"id": N, "request": PATH, "log": PATH}`` starts a child that runs
@@ -32,18 +33,6 @@ import sys
 import threading
 
 PR_SET_PDEATHSIG = 1
-
-
-def preload():
-    """What a grading child needs, imported once (as ``python -m grading grade`` does before it forks)."""
-    import nbgrader.apps  # noqa: F401
-
-    from . import checks, cluster, execute, grade  # noqa: F401
-
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        pass
 
 
 def _die_with_parent():
@@ -82,17 +71,11 @@ def _child(course, request, log, server, answers):
         os._exit(code or 0)
 
 
-def serve(root):
-    """The server's loop (``python -m grading.forkserver COURSE``); returns when its stdin ends."""
-    os.chdir(root)  # nbgrader reads nbgrader_config.py from the working directory
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from .course import Course
-    from .grade import ensure_tools_on_path
+def serve(course):
+    """The server's loop (``python -m grading --course-dir ROOT fork-server``); returns when its stdin ends."""
+    from .runner import import_before_forking
 
-    ensure_tools_on_path()
-    preload()
-    course = Course(root)
+    import_before_forking()
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by accident goes to the log, not into the answers
     requests = sys.stdin.fileno()  # read unbuffered: a buffer could hold a request select() cannot see
@@ -136,13 +119,17 @@ def serve(root):
                 pass
 
 
+def command(root):
+    """How a worker starts its fork server for the course at ``root``."""
+    return [sys.executable, "-m", "grading", "--course-dir", root, "fork-server"]
+
+
 class ForkServer:
     """The worker's side: start the server, send it submissions, wait for their children to end."""
 
     def __init__(self, root):
         self.root = root
-        self.process = subprocess.Popen([sys.executable, "-m", "grading.forkserver", root], cwd=root,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(command(root), cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self._write = threading.Lock()
         self._numbers = itertools.count(1)
         self._waiting = {}  # id: [event, code]
@@ -205,6 +192,3 @@ def server_for(root):
             server = _SERVERS[root] = ForkServer(root)
         return server
 
-
-if __name__ == "__main__":
-    serve(os.path.abspath(sys.argv[1]))

@@ -17,6 +17,23 @@ import time
 import traceback
 
 
+def import_before_forking():
+    """Import nbgrader, the test helpers and torch (the tests run in the grader with them) once.
+
+    The grading children forked afterwards (by ``grade`` here, by a Dask worker's
+    fork server in :mod:`grading.forkserver`) inherit them instead of importing them
+    again for every submission.
+    """
+    import nbgrader.apps  # noqa: F401
+
+    from . import checks, cluster, execute, grade  # noqa: F401
+
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+
+
 class ChildFailed(Exception):
     """The child exited without a result; ``str()`` says how."""
 

@@ -11,14 +11,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from support.processes import ended
 
-from grading.forkserver import ForkServer, server_for
+from grading.forkserver import ForkServer, command, server_for
 
 ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -33,15 +33,9 @@ def children_of(pid):
 
 def gone(pid, within=10.0):
     deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return True
-        except FileNotFoundError:
-            return True
+    while not ended(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return False
+    return ended(pid)
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +109,7 @@ def test_the_server_exits_when_its_worker_goes_and_is_replaced_when_dead(tmp_pat
 
 def test_requests_that_arrive_together_are_all_served(tmp_path):
     """Two requests in one write (a worker with several threads): both children run and are answered."""
-    process = subprocess.Popen([sys.executable, "-m", "grading.forkserver", ROOT], cwd=ROOT,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command(ROOT), cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         lines = [json.dumps({"id": n, "request": str(tmp_path / f"none-{n}.json"), "log": str(tmp_path / f"{n}.log")})
                  for n in (1, 2)]

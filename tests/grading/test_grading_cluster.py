@@ -12,7 +12,6 @@ cluster and one worker is killed while it grades: every submission is still
 graded, and recorded exactly once.
 """
 
-import contextlib
 import csv
 import glob
 import json
@@ -23,13 +22,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import test_grading_survival as survival
 from support.classroom import answered, copy_course, once_per_test_run, released, run_grading, solution_answers, write_submission
-from support.processes import stop
+from support.processes import left_running, local_dask_cluster, processes_naming
 
 from grading.course import Course
 
@@ -123,10 +121,6 @@ def test_grading_into_postgresql_gives_the_sqlite_grades(postgres_run, sqlite_ru
 SLOW = "import time\n\ntime.sleep(3)  # a slow cell: the run is still going when a worker is killed\n\n"
 
 
-def start(args, cwd, env, log):
-    return subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
 @pytest.fixture(scope="module")
 def cluster_run(tmp_path_factory):
     course = tmp_path_factory.mktemp("cluster-course")
@@ -142,28 +136,10 @@ def cluster_run(tmp_path_factory):
 
     env = dict(os.environ, PATH=os.pathsep.join([BIN, os.environ.get("PATH", "")]),
                PYTHONPATH=str(course), GRADING_COURSE_DIR=str(course))
-    scheduler_file = course / ".grading" / "scheduler.json"
-    scheduler_file.parent.mkdir(parents=True, exist_ok=True)
     logs = course / ".grading" / "cluster-logs"
-    logs.mkdir()
-    processes = []
-    try:
-        with open(logs / "scheduler.log", "w") as log:
-            processes.append(start([f"{BIN}/dask", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                    "--scheduler-file", str(scheduler_file)], course, env, log))
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+    logs.mkdir(parents=True)
+    with local_dask_cluster(course, 2, env, logs) as (address, workers):
         assert address.startswith("tcp://127.0.0.1:")
-        workers = []
-        for number in (1, 2):
-            with open(logs / f"worker{number}.log", "w") as log:
-                workers.append(start([f"{BIN}/dask", "worker", address, "--nthreads", "1", "--no-nanny",
-                                      "--no-dashboard", "--host", "127.0.0.1", "--name", f"worker{number}"],
-                                     course, env, log))
-        processes += workers
-        wait_for_workers(address, 2)
         grading = subprocess.Popen([sys.executable, "-m", "grading", "grade", ASSIGNMENT, "--scheduler", address],
                                    cwd=course, env=dict(env, PYTHONPATH=""), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
@@ -175,44 +151,13 @@ def cluster_run(tmp_path_factory):
                 os.killpg(killed.pid, signal.SIGKILL)  # a worker dies while it grades
         grading.wait(600)
         output = "".join(lines)
-    finally:
-        for process in reversed(processes):
-            stop(process)
-    left = processes_in(course)
-    deadline = time.monotonic() + 20
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = processes_in(course)
-    for pid in left:  # not to the rest of the run
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+    # Fork servers, grading children, kernel launchers: processes working in the course's copy or naming it
+    left = left_running(lambda: processes_naming(course, working_there=True))
     with open(course / "grades.csv", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["assignment"] == ASSIGNMENT]
     return dict(course=str(course), expected=expected, code=grading.returncode, output=output, rows=rows,
                 report=survival.read_report(course), killed=killed is not None, left=left,
                 worker_log=(logs / "worker1.log").read_text(errors="replace"))
-
-
-def processes_in(course):
-    """Processes working in the course's copy or naming it (fork servers, grading children, kernel launchers)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    named = str(course).encode() in handle.read()
-                works_there = os.readlink(f"/proc/{entry}/cwd").startswith(str(course))
-            except OSError:
-                continue
-            if named or works_there:
-                found.append(int(entry))
-    return found
-
-
-def wait_for_workers(address, count):
-    code = (f"from distributed import Client\nc = Client({address!r}, timeout='30s')\n"
-            f"c.wait_for_workers({count}, timeout=60)\nc.close()\n")
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=120)
 
 
 def test_the_cluster_grades_every_submission_although_a_worker_died(cluster_run):

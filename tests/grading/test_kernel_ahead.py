@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyter_core.utils import run_sync
 from support.classroom import answered, write_submission
+from support.processes import ended, left_running, processes_naming
 from traitlets.config import Config
 
 from grading import execute
@@ -110,13 +109,8 @@ def test_a_kernel_started_for_another_policy_is_stopped_not_used(staged):
     execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK])
     pid = execute._AHEAD[(ASSIGNMENT, "alice", NOTEBOOK)].km.provisioner.pid
     assert _take("alice", policy=execute.Policy(allow_torch=True)) is None
-    assert not os.path.exists(f"/proc/{pid}") or _state(pid) == "Z"
+    assert ended(pid)
     assert execute._AHEAD == {}
-
-
-def _state(pid):
-    with open(f"/proc/{pid}/stat") as handle:
-        return handle.read().rsplit(")", 1)[1].split()[0]
 
 
 def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
@@ -183,20 +177,6 @@ sys.stdin.read()  # until killed
 """
 
 
-def _sandbox_processes(sockets):
-    """Processes whose command line names a file in ``sockets`` (the launcher, bwrap, the kernel)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if sockets.encode() in handle.read():
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
-
-
 def test_a_kernel_whose_grader_is_killed_stops_too(staged, tmp_path):
     """SIGKILL to the grader (or to the Dask worker running it) must not leave a student's kernel running."""
     parent = subprocess.Popen([sys.executable, "-c", ORPHANING_PARENT, KERNEL_NAME, str(tmp_path)],
@@ -204,15 +184,10 @@ def test_a_kernel_whose_grader_is_killed_stops_too(staged, tmp_path):
     try:
         started = json.loads(parent.stdout.readline())
         assert os.path.exists(f"/proc/{started['launcher']}")
-        assert len(_sandbox_processes(started["sockets"])) >= 3, "the launcher, bwrap and the kernel"
+        # the launcher, bwrap and the kernel: the processes whose command line names the sockets' folder
+        assert len(processes_naming(started["sockets"])) >= 3
     finally:
         parent.kill()
         parent.wait()
-    deadline = time.monotonic() + 20
-    while _sandbox_processes(started["sockets"]) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = _sandbox_processes(started["sockets"])
-    for pid in left:  # do not leave them to the rest of the run
-        os.kill(pid, signal.SIGKILL)
-    assert left == [], "the sandboxed kernel outlived its grader"
+    assert left_running(lambda: processes_naming(started["sockets"])) == [], "the sandboxed kernel outlived its grader"
     assert not os.path.exists(started["sockets"]) and not os.path.exists(started["connection"])
