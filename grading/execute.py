@@ -50,10 +50,12 @@ from traitlets import Integer
 from . import outcomes
 from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
 from .kernel.serve import ANSWER_MIME, request_code
+from .kernelenv import REFUSED_WITHOUT_TORCH
 from .remote import GraderNamespace, KernelCallFailed
+from .sandbox import KERNEL_NAME
 
-ANSWER_LIMIT_BYTES = 48 * 2**20  # one answer from the kernel (the socket refuses messages over 64 MiB)
-HIDDEN_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")
+ANSWER_LIMIT_BYTES = 48 * 2**20  # all the answers one call may receive (the socket refuses messages over 64 MiB)
+TOO_MUCH = object()  # what a call keeps once its answers went past ANSWER_LIMIT_BYTES
 STUCK = "not run: the kernel stayed busy after an earlier cell timed out"
 DEAD = "not run: the kernel had died in an earlier cell"
 
@@ -79,8 +81,9 @@ class Policy:
     allow_torch: bool = False  # may the student's kernel import torch?
 
     @property
-    def hidden_packages(self):
-        return () if self.allow_torch else HIDDEN_WITHOUT_TORCH
+    def refused_packages(self):
+        """Names the student's kernel gets a refusal for instead of a package."""
+        return () if self.allow_torch else REFUSED_WITHOUT_TORCH
 
 
 def assignment_policy(source):
@@ -268,7 +271,7 @@ class GuardedExecute(Execute):
         self._check_assign_resources(resources)
         self._output_bytes = {}
         self._limit_key = None
-        self._answers_seen = []
+        self._answer, self._answer_bytes = None, 0
         self._stopped = None
         source = self._source_notebook(resources)
         policy = assignment_policy(source)
@@ -297,6 +300,9 @@ class GuardedExecute(Execute):
                 if info_msg is not None:
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
                 self.log.info("kernel ready after %.2f s more", time.monotonic() - waiting)
+                wait_sealed = getattr(self.km, "wait_sealed", None)
+                if wait_sealed is not None and self._kernel_name_for(nb) == KERNEL_NAME:
+                    wait_sealed()
                 self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code":
@@ -374,15 +380,15 @@ class GuardedExecute(Execute):
         return target
 
     def _kernel_environment(self, policy, scratch):
-        """The kernel's environment: which packages it may not import (the sandbox hides them)."""
+        """The kernel's environment: the assignment's policy, which decides what the sandbox lets it import."""
         from .sandbox import KERNEL_NAME, write_package_stubs
 
         env = dict(os.environ)
-        env["GRADING_SANDBOX_HIDE"] = ",".join(policy.hidden_packages)
-        if policy.hidden_packages and self.kernel_name != KERNEL_NAME:
-            # Outside the sandbox (--no-sandbox) the same stubs come first on the path: the
-            # student's code gets the same ImportError, though there it could get around it.
-            stubs = write_package_stubs(os.path.join(scratch, "stubs"), policy.hidden_packages)
+        env["GRADING_SANDBOX_POLICY"] = "torch" if policy.allow_torch else "numpy"
+        if policy.refused_packages and self.kernel_name != KERNEL_NAME:
+            # Outside the sandbox (--no-sandbox) the refusals come first on the path: the
+            # student's code gets the same message, though there it could get around it.
+            stubs = write_package_stubs(os.path.join(scratch, "stubs"), policy.refused_packages)
             env["PYTHONPATH"] = os.pathsep.join(p for p in (stubs, env.get("PYTHONPATH")) if p)
         return env
 
@@ -457,7 +463,7 @@ class GuardedExecute(Execute):
         if remaining <= 0:
             self._note_timeout()
             raise KernelCallFailed(f"the test ran out of time ({self.timeout} s for the whole cell)")
-        self._answers_seen = []
+        self._answer, self._answer_bytes = None, 0
         timeout = self.timeout
         self.timeout = max(1, math.ceil(remaining))
         try:
@@ -480,12 +486,15 @@ class GuardedExecute(Execute):
             if not self._answers():
                 self._stopped = STUCK
             raise KernelCallFailed(f"your code ran out of time (the whole test cell may take {timeout} s)")
-        if not self._answers_seen:
+        text = self._answer
+        if text is TOO_MUCH:
+            raise KernelCallFailed(f"the kernel sent more than {ANSWER_LIMIT_BYTES // 2**20} MiB of answers for one "
+                                   "call; the grader kept none of them")
+        if text is None:
             errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.get("output_type") == "error"]
             raise KernelCallFailed("the kernel sent no answer" + (f" ({errors[0][:300]})" if errors else ""))
-        text = self._answers_seen[-1]
-        if not isinstance(text, str) or len(text) > ANSWER_LIMIT_BYTES:
-            raise KernelCallFailed("the kernel's answer is too large or malformed")
+        if not isinstance(text, str):
+            raise KernelCallFailed("the kernel's answer is malformed")
         try:
             answer = json.loads(text)
         except (ValueError, RecursionError):
@@ -505,7 +514,7 @@ class GuardedExecute(Execute):
         content = msg.get("content", {})
         data = content.get("data") if isinstance(content, dict) else None
         if self._limit_key is not None and isinstance(data, dict) and ANSWER_MIME in data:
-            self._answers_seen.append(data[ANSWER_MIME])  # an answer: read by request(), not an output
+            self._keep_answer(data[ANSWER_MIME])  # an answer: read by request(), not an output
             return None
         key = self._limit_key if self._limit_key is not None else cell_index
         if self._output_bytes.get(key, 0) > self.max_output_bytes:
@@ -524,6 +533,25 @@ class GuardedExecute(Execute):
             ))
             asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
         return None
+
+    def _keep_answer(self, answer):
+        """Keep the latest answer of this call, within one byte budget for all the answers it receives.
+
+        The kernel may publish any number of answers while it is called; only
+        the last is used, so only that one is kept, and once their total passes
+        :data:`ANSWER_LIMIT_BYTES` none is: the call fails and the kernel is
+        interrupted, so the grader's memory holds at most one answer per call.
+        """
+        size = len(answer) if isinstance(answer, str) else ANSWER_LIMIT_BYTES + 1
+        self._answer_bytes += size
+        if self._answer is TOO_MUCH:
+            return
+        if self._answer_bytes > ANSWER_LIMIT_BYTES:
+            self.log.warning("A call received more than %d bytes of answers; interrupting it", ANSWER_LIMIT_BYTES)
+            self._answer = TOO_MUCH
+            asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+            return
+        self._answer = answer
 
     def _timed_out(self, cell):
         ename = self.error_on_timeout.get("ename") if self.error_on_timeout else None

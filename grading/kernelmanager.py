@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 
 import zmq
 import zmq.asyncio
@@ -84,6 +85,32 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         self._socket_dir = socket_folder()
         os.chmod(self._socket_dir, 0o711)
         self.ip = os.path.join(self._socket_dir, "kernel")
+
+    @property
+    def socket_folder(self):
+        return self._socket_dir
+
+    def wait_sealed(self, timeout=10.0):
+        """Wait until the sandbox has taken the socket folder from its kernel (a grader that is root).
+
+        The sandbox's launcher writes :data:`grading.sandbox.SEALED` into the
+        folder once the kernel has bound its sockets and can no longer write
+        there (:func:`grading.sandbox._seal_socket_folder`); the first cell runs
+        after that. A grader that is not root runs the kernel as itself, which
+        cannot be kept out of a folder it owns: nothing to wait for.
+        """
+        from .sandbox import SEALED
+
+        if os.geteuid() != 0:
+            return
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(os.path.join(self._socket_dir, SEALED)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the sandbox did not take the kernel's socket folder {self._socket_dir} from it within "
+                    f"{timeout:.0f} s; the submission's code was not run. See the grading log."
+                )
+            time.sleep(0.005)
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import fcntl
 import json
 import os
 import resource
@@ -38,6 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .kernelenv import kernel_view
 from .outcomes import FORBIDDEN_IMPORT
 
 KERNEL_NAME = "transposed-sandbox"
@@ -53,6 +55,7 @@ class Limits:
     file_bytes: int = 64 * 2**20  # GRADING_SANDBOX_FSIZE: largest file it may write
     open_files: int = 512  # open file descriptors
     log_bytes: int = 256 * 2**10  # kernel stdout/stderr kept by the launcher
+    tmp_bytes: int = 64 * 2**20  # GRADING_SANDBOX_TMP: size of the kernel's private /tmp (a tmpfs)
 
     @classmethod
     def from_environment(cls, environ=os.environ):
@@ -66,6 +69,7 @@ class Limits:
             memory_bytes=number("GRADING_SANDBOX_MEMORY", base.memory_bytes),
             processes=number("GRADING_SANDBOX_NPROC", base.processes),
             file_bytes=number("GRADING_SANDBOX_FSIZE", base.file_bytes),
+            tmp_bytes=number("GRADING_SANDBOX_TMP", base.tmp_bytes),
         )
 
 
@@ -119,12 +123,6 @@ def check_available():
 # ---------------------------------------------------------------------------
 
 
-def _python_roots():
-    """Folders the kernel's Python needs: the base installation and the virtual environment."""
-    roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
-    return sorted(roots)
-
-
 def _parents(path):
     parts = []
     head = os.path.dirname(path)
@@ -169,26 +167,15 @@ def write_package_stubs(folder, names):
     return folder
 
 
-def package_folders(names):
-    """{name: folder} of the installed packages among ``names`` (found without importing them)."""
-    import importlib.util
-
-    found = {}
-    for name in names:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        for location in locations:
-            if os.path.isdir(location):
-                found[name] = os.path.realpath(location)
-                break
-    return found
-
-
-def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=None):
+def bwrap_command(workdir, socket_dir, kernel_argv, view, binds=(), uid=None, refused=None,
+                  tmp_bytes=64 * 2**20):
     """The bubblewrap command line that runs ``kernel_argv`` sandboxed.
+
+    The sandbox's file system is built from allow-lists only (see
+    :mod:`grading.kernelenv`): the interpreter, the standard library's modules,
+    the packages the assignment allows and the shared libraries they load, each
+    mounted read-only at its own path; no Python installation is mounted whole,
+    and the root of the sandbox is read-only.
 
     Parameters
     ----------
@@ -196,16 +183,19 @@ def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=N
         The private copy of the submission: visible read-only at ``/submission``,
         the kernel's working folder.
     socket_dir : str
-        The private folder holding the connection file and the Unix sockets; the
-        only folder the kernel may write to outside its private ``/tmp``.
+        The private folder holding the connection file and the Unix sockets.
     kernel_argv : list of str
+    view : grading.kernelenv.KernelView
+        What the assignment's kernel may see.
     binds : iterable of (str, str)
         More read-only ``(source, destination)`` mounts (the kernel-side package).
     uid : int or None
         The user the kernel runs as (when the grader is root).
-    hidden : dict, optional
-        ``{real package folder: stub folder}``: each package folder is replaced by
-        its stub, so importing it fails.
+    refused : dict, optional
+        ``{name: folder}``: a package of ours mounted as ``name`` in the kernel's
+        ``site-packages``, whose import explains why it is not available.
+    tmp_bytes : int
+        The size of the kernel's private ``/tmp`` (a tmpfs).
     """
     argv = [
         "bwrap",
@@ -213,36 +203,52 @@ def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=N
         "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session",
         "--hostname", "sandbox",
-        "--ro-bind", "/usr", "/usr",
     ]
+    created = {"/", "/tmp", "/proc", "/dev"}
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         target = os.path.join("/", name)
-        if os.path.islink(target):
+        if os.path.islink(target):  # merged /usr: the same links, so a library's path resolves as outside
             argv += ["--symlink", os.readlink(target), target]
-        elif os.path.isdir(target):
-            argv += ["--ro-bind", target, target]
-    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/nsswitch.conf"):
-        if os.path.exists(name):
-            argv += ["--ro-bind", name, name]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
-    created = {"/", "/tmp", "/usr", "/proc", "/dev", "/etc"}
-    mounts = [(path, path) for path in _python_roots()] + [(os.path.realpath(s), d) for s, d in binds]
-    mounts.append((os.path.realpath(workdir), SUBMISSION_DIR))
-    for _, destination in mounts + [(socket_dir, os.path.realpath(socket_dir))]:
+            created.add(target)
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(int(tmp_bytes)), "--tmpfs", "/tmp"]
+
+    def directory(path):
+        for folder in _parents(path) + [path]:
+            if folder not in created:
+                argv.extend(["--perms", "0755", "--dir", folder])
+                created.add(folder)
+
+    def mount(source, destination, writable=False):
         for parent in _parents(destination):
-            if parent not in created:
-                argv += ["--perms", "0755", "--dir", parent]
-                created.add(parent)
-    for source, destination in mounts:
-        argv += ["--ro-bind", source, destination]
+            directory(parent)
+        argv.extend(["--bind" if writable else "--ro-bind", source, destination])
         created.add(destination)
-    for folder, stub in sorted((hidden or {}).items()):
-        argv += ["--ro-bind", stub, folder]
-    argv += ["--bind", socket_dir, os.path.realpath(socket_dir), "--chdir", SUBMISSION_DIR]
+
+    def same_path(path):  # at its place on this machine: a parent that is a link here (/lib) resolved
+        mount(path, os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path)))
+
+    for name in ("/etc/ld.so.cache", "/etc/localtime"):
+        if os.path.exists(name):
+            same_path(name)
+    for path in view.mounts:
+        same_path(path)
+    mount(view.python, os.path.join(view.environment, "bin", "python"))
+    config = os.path.join(view.environment, "pyvenv.cfg")
+    if os.path.exists(config):
+        mount(config, config)
+    directory(view.site_packages)
+    for name, folder in sorted((refused or {}).items()):
+        mount(folder, os.path.join(view.site_packages, name))
+    for source, destination in binds:
+        mount(os.path.realpath(source), destination)
+    mount(os.path.realpath(workdir), SUBMISSION_DIR)
+    mount(socket_dir, os.path.realpath(socket_dir), writable=True)
+    argv += ["--remount-ro", "/", "--chdir", SUBMISSION_DIR]
     argv += [
         "--clearenv",
         "--setenv", "HOME", "/tmp",
-        "--setenv", "PATH", os.path.join(sys.prefix, "bin") + ":/usr/bin:/bin",
+        "--setenv", "PATH", os.path.join(view.environment, "bin"),
         "--setenv", "MPLBACKEND", "Agg",
         "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
         "--setenv", "OMP_NUM_THREADS", "1",
@@ -253,7 +259,7 @@ def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=N
     ]
     if uid is not None:  # the grader is root: drop to the unprivileged user, with no capabilities
         argv += [
-            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
+            "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all", "--",
         ]
     return argv + list(kernel_argv)
@@ -262,7 +268,9 @@ def bwrap_command(workdir, socket_dir, kernel_argv, binds=(), uid=None, hidden=N
 def _options_through_fd(argv):
     """bubblewrap's options moved into a pipe (``--args FD``), so the sandbox's ``/proc/1/cmdline`` shows none.
 
-    Returns (short argv, the pipe's read end to pass to the child).
+    Returns (short argv, the pipe's read end to pass to the child). The pipe is
+    written whole before bubblewrap starts, so it is first made large enough for
+    every mount of the view (a pipe holds 64 KiB by default).
     """
     split = argv.index("--clearenv")
     end = split + 1
@@ -271,7 +279,9 @@ def _options_through_fd(argv):
     options, rest = argv[1:end], argv[end:]
     payload = b"".join(part.encode() + b"\0" for part in options)
     read_end, write_end = os.pipe()
-    if len(payload) > 60000:  # a pipe holds 64 KiB without a reader
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, len(payload) + 4096)
+    if fcntl.fcntl(write_end, fcntl.F_GETPIPE_SZ) <= len(payload):  # the options stay on the command line
         os.close(read_end)
         os.close(write_end)
         return argv, None
@@ -342,6 +352,35 @@ def _watch_parent(child, parent, orphaned, interval=0.5):
         time.sleep(interval)
 
 
+SEALED = "sealed"  # written into the socket folder once the kernel can no longer write there
+
+
+def kernel_socket_paths(info):
+    """The Unix socket paths a kernel binds, from its connection information (the ``ipc`` transport)."""
+    return [f"{info['ip']}-{info[key]}" for key in ("shell_port", "iopub_port", "stdin_port", "control_port",
+                                                     "hb_port")]
+
+
+def _seal_socket_folder(socket_dir, info, child, timeout=120.0):
+    """Once the kernel has bound its sockets, take the folder from it: root's, mode 0711.
+
+    The kernel (another user) keeps the sockets it bound; the student's code,
+    which runs only after that, cannot create a file there, so the grader's
+    disk takes nothing through this folder. The marker :data:`SEALED` tells the
+    grader it may run the first cell (:meth:`grading.kernelmanager.PrivateSocketKernelManager.wait_sealed`).
+    """
+    paths = kernel_socket_paths(info)
+    deadline = time.monotonic() + timeout
+    while not all(os.path.exists(path) for path in paths):
+        if child.poll() is not None or time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
+    os.chown(socket_dir, 0, 0)
+    os.chmod(socket_dir, 0o711)  # it may still look up its own files there, not list or create any
+    with open(os.path.join(socket_dir, SEALED), "w") as handle:
+        handle.write("the kernel's sockets are bound; the folder is no longer the kernel's\n")
+
+
 def launch(connection_file, limits=None):
     """Start the kernel described by ``connection_file`` in the sandbox; return its exit code.
 
@@ -372,21 +411,21 @@ def launch(connection_file, limits=None):
     else:  # RLIMIT_NPROC counts all of this user's processes: leave room for those running now
         limits = dataclasses.replace(limits, processes=limits.processes + _processes_of(os.getuid()))
 
-    # The kernel sees grading/kernel (the answering side) and nothing else of the course;
-    # packages the assignment forbids are replaced by stubs that refuse to be imported.
-    kernel_argv = [os.path.join(sys.prefix, "bin", "python"), "-m", "ipykernel_launcher",
+    # The kernel sees grading/kernel (the answering side), the interpreter, the standard library
+    # and the packages its assignment allows (grading.kernelenv), and nothing else of the machine;
+    # a package the assignment forbids is answered by one of ours that explains the rule.
+    view = kernel_view(os.environ.get("GRADING_SANDBOX_POLICY", "numpy") == "torch")
+    kernel_argv = [os.path.join(view.environment, "bin", "python"), "-m", "ipykernel_launcher",
                    "-f", private_connection, "--HistoryManager.enabled=False",
                    "--IPKernelApp.outstream_class=grading.kernel.stream.BoundedOutStream"]
-    names = [n for n in os.environ.get("GRADING_SANDBOX_HIDE", "").split(",") if n.strip()]
     stubs = tempfile.mkdtemp(prefix="grading-stubs-")
     os.chmod(stubs, 0o755)
-    folders = package_folders(names)
-    write_package_stubs(stubs, list(folders))
-    hidden = {folder: os.path.join(stubs, name) for name, folder in folders.items()}
-    if hidden:
-        sys.stderr.write(f"sandbox: the kernel cannot import {', '.join(sorted(folders))}\n")
-    command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, binds=kernel_package_binds(), uid=uid,
-                            hidden=hidden)
+    write_package_stubs(stubs, view.refused)
+    if view.refused:
+        sys.stderr.write(f"sandbox: the kernel cannot import {', '.join(view.refused)}\n")
+    command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, view, binds=kernel_package_binds(), uid=uid,
+                            refused={name: os.path.join(stubs, name) for name in view.refused},
+                            tmp_bytes=limits.tmp_bytes)
     command, options_fd = _options_through_fd(command)
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits),
@@ -405,6 +444,8 @@ def launch(connection_file, limits=None):
     reader = threading.Thread(target=_drain, args=(child.stdout, sys.stderr.buffer, limits.log_bytes),
                               daemon=True)
     reader.start()
+    if uid is not None:
+        threading.Thread(target=_seal_socket_folder, args=(socket_dir, info, child), daemon=True).start()
     orphaned = threading.Event()
     threading.Thread(target=_watch_parent, args=(child, parent, orphaned), daemon=True).start()
     code = child.wait()
@@ -470,6 +511,8 @@ def choose_kernel(requested, sandbox=True, environ=os.environ, say=print):
         say(f"cannot grade: {error}")
         return None
     install_kernelspec()
+    for allow_torch in (False, True):  # computed once here, not by the first kernels side by side
+        kernel_view(allow_torch)
     return KERNEL_NAME
 
 

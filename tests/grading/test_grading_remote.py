@@ -209,6 +209,6 @@ def test_exercise_names_and_policy_come_from_the_teachers_notebook():
     answer.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "a"}
     nb.cells = [answer]
     assert exercise_names(nb) == ["TABLE", "f"]  # imports and names inside blocks are the student's business
-    assert assignment_policy(nb).allow_torch is False and "torch" in assignment_policy(nb).hidden_packages
+    assert assignment_policy(nb).allow_torch is False and "torch" in assignment_policy(nb).refused_packages
     nb.metadata["grading"] = {"allow_torch": True}
-    assert assignment_policy(nb).hidden_packages == ()
+    assert assignment_policy(nb).refused_packages == ()

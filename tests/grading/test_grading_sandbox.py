@@ -286,6 +286,27 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
                              padding=(padding, 0), output_padding=(output_padding, 0), dilation=(dilation, 1))
     return out.shape[2]
 ''', WRONG_SCORE),
+    # A convolution library the grading machine happens to hold, outside the virtual environment (the
+    # base interpreter's scipy here): every site-packages and dist-packages folder goes on the path.
+    "uses-a-library-of-the-machine": (FIRST, '''
+import glob, sys
+for pattern in ("/usr/lib/python3*/*-packages", "/usr/local/lib/python3*/*-packages", "/usr/lib/python3/dist-packages",
+                "/root/.pyenv/versions/*/lib/python3*/site-packages", "/opt/*/lib/python3*/site-packages"):
+    sys.path.extend(sorted(glob.glob(pattern)))
+try:
+    import scipy.signal
+    LIBRARY = scipy.signal
+except ImportError as error:
+    print("no library here:", error)
+    LIBRARY = None
+
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    import numpy as np
+    if LIBRARY is None:
+        return 0
+    spread = LIBRARY.convolve(np.zeros((size - 1) * stride + 1), np.zeros(dilation * (kernel_size - 1) + 1))
+    return len(spread) - 2 * padding + output_padding
+''', WRONG_SCORE),
 }
 
 # Correct work in unusual forms: full marks.
@@ -491,6 +512,15 @@ def test_torch_cannot_be_reached_from_a_kernel_graded_without_it(hostile_class):
     assert "torch is not available while this assignment is graded" in looked
 
 
+def test_no_library_of_the_grading_machine_is_reachable(hostile_class):
+    import sys
+
+    outside = Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    assert (outside / "scipy").is_dir(), "the attack needs a library outside the environment to be a test"
+    looked = _outputs(hostile_class["courses"]["with-hostile"], "uses-a-library-of-the-machine")
+    assert "no library here: No module named 'scipy'" in looked
+
+
 def test_the_torch_finding_attack_does_reach_torch_where_it_is_installed(tmp_path):
     """The attack above is not a straw man: outside the sandbox every way of it works."""
     import subprocess
@@ -551,27 +581,39 @@ def test_grading_without_the_sandbox_is_refused_unless_asked_for(monkeypatch):
     assert sandbox.choose_kernel(None, environ={"GRADING_UNSAFE_NO_SANDBOX": "1"}, say=said.append) == ""
 
 
-def test_the_sandbox_command_hides_the_course_and_drops_privileges(tmp_path):
+def test_the_sandbox_command_mounts_allow_lists_only_and_drops_privileges(tmp_path):
+    import sys
+    import sysconfig
+
     from grading import sandbox
+    from grading.kernelenv import kernel_view
 
     submission, sockets, stub = tmp_path / "copy" / "submission", tmp_path / "sockets", tmp_path / "stub"
     for folder in (submission, sockets, stub):
         folder.mkdir(parents=True)
-    torch_folder = sandbox.package_folders(["torch"])["torch"]
-    argv = sandbox.bwrap_command(str(submission), str(sockets), ["python"],
+    view = kernel_view(allow_torch=False)
+    argv = sandbox.bwrap_command(str(submission), str(sockets), ["python"], view,
                                  binds=sandbox.kernel_package_binds(str(ROOT / "grading")), uid=65534,
-                                 hidden={torch_folder: str(stub)})
+                                 refused={"torch": str(stub)}, tmp_bytes=12345)
     binds = [(argv[i], argv[i + 1], argv[i + 2]) for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
     writable = [source for kind, source, _ in binds if kind == "--bind"]
     assert writable == [str(sockets)]
     assert ("--ro-bind", str(submission), "/submission") in binds
-    assert ("--ro-bind", str(stub), torch_folder) in binds
+    site_packages = sysconfig.get_path("purelib")
+    assert ("--ro-bind", str(stub), os.path.join(site_packages, "torch")) in binds
     sources = {source for _, source, _ in binds}
     assert str(ROOT / "grading" / "kernel") in sources and str(ROOT / "grading") not in sources
-    assert not any(source in (str(ROOT), str(tmp_path), "/", str(ROOT / "solutions")) for source in sources)
-    for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv"):
+    # No installation is mounted whole: no prefix, no site-packages folder, no system folder.
+    whole = {str(ROOT), str(tmp_path), "/", "/usr", "/usr/lib", "/lib", "/opt", sys.prefix, sys.base_prefix,
+             site_packages, os.path.dirname(site_packages), str(ROOT / "solutions")}
+    assert not sources & whole
+    assert not any(os.path.basename(source) in ("site-packages", "dist-packages") for source in sources)
+    assert not any(source.startswith(os.path.join(site_packages, "torch")) for source in sources)
+    for flag in ("--unshare-net", "--unshare-pid", "--die-with-parent", "--clearenv", "--remount-ro"):
         assert flag in argv
-    assert argv[argv.index("setpriv") + 1] == "--reuid=65534" and "--bounding-set=-all" in argv
+    assert argv[argv.index("--tmpfs") - 1] == "12345"  # the size of /tmp
+    command = argv[argv.index("--clearenv"):]  # after the options: the programs that run
+    assert command[command.index("/usr/bin/setpriv") + 1] == "--reuid=65534" and "--bounding-set=-all" in argv
     short, fd = sandbox._options_through_fd(argv)
     os.close(fd)
     assert short[:3] == ["bwrap", "--args", str(fd)] and "--ro-bind" not in short  # /proc/1/cmdline shows no path
