@@ -39,6 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from . import memorycap
 from .kernelenv import kernel_view
 from .outcomes import FORBIDDEN_IMPORT
 
@@ -56,6 +57,7 @@ class Limits:
     open_files: int = 512  # open file descriptors
     log_bytes: int = 256 * 2**10  # kernel stdout/stderr kept by the launcher
     tmp_bytes: int = 64 * 2**20  # GRADING_SANDBOX_TMP: size of the kernel's private /tmp (a tmpfs)
+    ram_bytes: int = 2 * 2**30  # GRADING_SANDBOX_RAM: memory of the whole sandbox, /tmp included (a cgroup)
 
     @classmethod
     def from_environment(cls, environ=os.environ):
@@ -70,6 +72,7 @@ class Limits:
             processes=number("GRADING_SANDBOX_NPROC", base.processes),
             file_bytes=number("GRADING_SANDBOX_FSIZE", base.file_bytes),
             tmp_bytes=number("GRADING_SANDBOX_TMP", base.tmp_bytes),
+            ram_bytes=number("GRADING_SANDBOX_RAM", base.ram_bytes),
         )
 
 
@@ -303,8 +306,10 @@ def _processes_of(uid):
     return count
 
 
-def _apply_limits(limits):
+def _apply_limits(limits, cgroup=None):
     def apply():
+        if cgroup is not None:  # before anything else: every process of the sandbox starts in the group
+            memorycap.join(cgroup)
         os.setsid()
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -427,8 +432,11 @@ def launch(connection_file, limits=None):
                             refused={name: os.path.join(stubs, name) for name in view.refused},
                             tmp_bytes=limits.tmp_bytes)
     command, options_fd = _options_through_fd(command)
+    cgroup, why = memorycap.create(f"{memorycap.PREFIX}{os.getpid()}", limits.ram_bytes)
+    if cgroup is None:
+        sys.stderr.write(f"sandbox: no memory cgroup ({why}); memory is bounded per process and by /tmp's size\n")
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits),
+                             stderr=subprocess.STDOUT, preexec_fn=_apply_limits(limits, cgroup),
                              pass_fds=(options_fd,) if options_fd is not None else ())
     if options_fd is not None:
         os.close(options_fd)
@@ -451,6 +459,8 @@ def launch(connection_file, limits=None):
     code = child.wait()
     reader.join(timeout=2)
     shutil.rmtree(stubs, ignore_errors=True)
+    if cgroup is not None:
+        memorycap.remove(cgroup)
     if orphaned.is_set():  # no kernel manager is left to remove its files
         shutil.rmtree(socket_dir, ignore_errors=True)
         with contextlib.suppress(OSError):

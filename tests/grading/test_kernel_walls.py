@@ -188,3 +188,27 @@ def test_the_tmp_size_is_a_setting(tmp_path, monkeypatch):
     outcome = json.loads(printed.strip().splitlines()[-1])
     assert outcome["tmp_error"] == "ENOSPC" and 6 * 2**20 <= outcome["tmp_written"] <= 8 * 2**20
     assert errno.ENOSPC  # (the error is the file system's, not a limit on one file)
+
+
+def test_the_whole_sandbox_has_one_memory_bound_that_counts_its_tmp(tmp_path, monkeypatch):
+    from grading import memorycap
+
+    probe, why = memorycap.create(f"{memorycap.PREFIX}{os.getpid()}", 2**30)
+    if probe is None:
+        pytest.skip(f"no memory cgroup on this machine ({why}); the README says what bounds a sandbox then")
+    memorycap.remove(probe)
+    monkeypatch.setenv("GRADING_SANDBOX_RAM", str(256 * 2**20))
+    monkeypatch.setenv("GRADING_SANDBOX_TMP", str(2**30))  # /tmp alone would allow 1 GiB
+    workdir = tmp_path / "submission"
+    workdir.mkdir()
+    code = (
+        "for number in range(20):\n"
+        "    with open(f'/tmp/fill-{number}', 'wb') as handle:\n"
+        "        handle.write(b'x' * 32 * 2**20)\n"
+        "    print(number, flush=True)\n"
+        "print('survived')\n"
+    )
+    printed, errors = run_sandboxed(code, workdir)
+    assert "survived" not in printed
+    assert errors == ["DeadKernel: the kernel stopped"]
+    assert len(printed.split()) <= 8  # stopped at about 256 MiB, not at /tmp's 1 GiB

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import queue
+import time
 
 from jupyter_core.utils import run_sync
 
@@ -23,7 +25,8 @@ def sandbox_reason():
 def run_sandboxed(code, folder, allow_torch=False, timeout=120):
     """Run ``code`` in a sandboxed kernel of the given policy, started in ``folder``; return (stdout, errors).
 
-    ``errors`` lists ``"Name: value"`` of every error the cell raised.
+    ``errors`` lists ``"Name: value"`` of every error the cell raised, and ``"DeadKernel: …"`` when
+    the kernel stopped before the cell finished.
     """
     from grading.kernelmanager import PrivateSocketKernelManager
     from grading.sandbox import KERNEL_NAME, install_kernelspec
@@ -39,8 +42,17 @@ def run_sandboxed(code, folder, allow_torch=False, timeout=120):
         run_sync(client.wait_for_ready)(timeout=timeout)
         km.wait_sealed()
         msg_id = client.execute(code)
+        deadline = time.monotonic() + timeout
         while True:
-            message = run_sync(client.get_iopub_msg)(timeout=timeout)
+            try:
+                message = run_sync(client.get_iopub_msg)(timeout=1)
+            except queue.Empty:
+                if not run_sync(km.is_alive)():
+                    errors.append("DeadKernel: the kernel stopped")
+                    break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the sandboxed kernel did not finish within {timeout} s") from None
+                continue
             if message["parent_header"].get("msg_id") != msg_id:
                 continue
             kind, content = message["msg_type"], message["content"]
