@@ -381,15 +381,15 @@ class GuardedExecute(Execute):
 
     def _kernel_environment(self, policy, scratch):
         """The kernel's environment: the assignment's policy, which decides what the sandbox lets it import."""
-        from .sandbox import KERNEL_NAME, write_package_stubs
+        from .refusals import write_refusals
 
         env = dict(os.environ)
         env["GRADING_SANDBOX_POLICY"] = "torch" if policy.allow_torch else "numpy"
         if policy.refused_packages and self.kernel_name != KERNEL_NAME:
             # Outside the sandbox (--no-sandbox) the refusals come first on the path: the
             # student's code gets the same message, though there it could get around it.
-            stubs = write_package_stubs(os.path.join(scratch, "stubs"), policy.refused_packages)
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (stubs, env.get("PYTHONPATH")) if p)
+            refusals = write_refusals(os.path.join(scratch, "refusals"), policy.refused_packages)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (refusals, env.get("PYTHONPATH")) if p)
         return env
 
     # -- student cells: in the kernel ------------------------------------------------

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from . import memorycap
 from .kernelenv import kernel_view
-from .outcomes import FORBIDDEN_IMPORT
+from .refusals import write_refusals
 
 KERNEL_NAME = "transposed-sandbox"
 
@@ -145,29 +145,6 @@ def kernel_package_binds(package_root=None):
     target = os.path.join(KERNEL_PACKAGE_ROOT, "grading")
     return [(os.path.join(grading, "__init__.py"), os.path.join(target, "__init__.py")),
             (os.path.join(grading, "kernel"), os.path.join(target, "kernel"))]
-
-
-def write_package_stubs(folder, names):
-    """Folders ``folder/<name>/__init__.py`` whose import fails with a message; returns ``folder``.
-
-    The sandbox mounts each over the real package, so an assignment that asks
-    for the student's own numpy code is graded in a kernel where torch (and the
-    course's reference library) cannot be imported at all.
-    """
-    for name in names:
-        package = os.path.join(folder, name)
-        os.makedirs(package, exist_ok=True)
-        with open(os.path.join(package, "__init__.py"), "w") as handle:
-            handle.write(
-                f"raise ModuleNotFoundError({name!r} ' {FORBIDDEN_IMPORT}: it '\n"
-                "    'asks for your own numpy code (the tests compare your results with torch outside your '\n"
-                f"    'notebook). Remove the import and compute it with numpy.', name={name!r})\n"
-            )
-        os.chmod(package, 0o755)
-        os.chmod(os.path.join(package, "__init__.py"), 0o644)
-    if names:
-        os.chmod(folder, 0o755)
-    return folder
 
 
 def bwrap_command(workdir, socket_dir, kernel_argv, view, binds=(), uid=None, refused=None,
@@ -423,13 +400,13 @@ def launch(connection_file, limits=None):
     kernel_argv = [os.path.join(view.environment, "bin", "python"), "-m", "ipykernel_launcher",
                    "-f", private_connection, "--HistoryManager.enabled=False",
                    "--IPKernelApp.outstream_class=grading.kernel.stream.BoundedOutStream"]
-    stubs = tempfile.mkdtemp(prefix="grading-stubs-")
-    os.chmod(stubs, 0o755)
-    write_package_stubs(stubs, view.refused)
+    refusals = tempfile.mkdtemp(prefix="grading-refusals-")
+    os.chmod(refusals, 0o755)
+    write_refusals(refusals, view.refused)
     if view.refused:
         sys.stderr.write(f"sandbox: the kernel cannot import {', '.join(view.refused)}\n")
     command = bwrap_command(os.getcwd(), socket_dir, kernel_argv, view, binds=kernel_package_binds(), uid=uid,
-                            refused={name: os.path.join(stubs, name) for name in view.refused},
+                            refused={name: os.path.join(refusals, name) for name in view.refused},
                             tmp_bytes=limits.tmp_bytes)
     command, options_fd = _options_through_fd(command)
     cgroup, why = memorycap.create(f"{memorycap.PREFIX}{os.getpid()}", limits.ram_bytes)
@@ -458,7 +435,7 @@ def launch(connection_file, limits=None):
     threading.Thread(target=_watch_parent, args=(child, parent, orphaned), daemon=True).start()
     code = child.wait()
     reader.join(timeout=2)
-    shutil.rmtree(stubs, ignore_errors=True)
+    shutil.rmtree(refusals, ignore_errors=True)
     if cgroup is not None:
         memorycap.remove(cgroup)
     if orphaned.is_set():  # no kernel manager is left to remove its files

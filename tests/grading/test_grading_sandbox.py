@@ -223,15 +223,20 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
 import ctypes, glob, importlib.util, os, subprocess, sys, threading
 ways = []
 def attempt(name, function):
-    """A way counts if it yields torch's convolution."""
+    """A way counts if it yields torch's convolution, computing (an importable name is not enough)."""
     try:
-        if callable(getattr(function(), "conv_transpose2d", None)):
+        torch = function()
+        out = torch.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 3))
+        if tuple(out.shape) == (1, 1, 4, 4):
             ways.append(name)
         else:
-            print(name, "failed: no convolution reached")
+            print(name, "failed: no convolution computed")
     except BaseException as error:
         print(name, "failed:", type(error).__name__, str(error)[:80])
     sys.modules.pop("torch", None)
+class REACHED:  # stands for torch where a way reached it but gives no module here
+    ones = staticmethod(lambda *shape: __import__("types").SimpleNamespace(shape=shape))
+    conv_transpose2d = staticmethod(lambda x, w: __import__("types").SimpleNamespace(shape=(1, 1, 4, 4)))
 def plain():
     import torch
     return torch
@@ -247,7 +252,7 @@ def from_file():
                 spec.loader.exec_module(module)
             except BaseException:
                 continue
-            if hasattr(module, "conv_transpose2d"):
+            if hasattr(module, "conv_transpose2d") and hasattr(module, "Tensor"):
                 return module
     raise ImportError("no working torch found on disk")
 def shared_library():
@@ -255,10 +260,10 @@ def shared_library():
     if not libraries:
         raise OSError("no libtorch_cpu.so visible")
     ctypes.CDLL(libraries[0])
-    return __import__("types").SimpleNamespace(conv_transpose2d=print)  # torch's kernels, loaded: a way in
+    return REACHED  # torch's kernels, loaded: a way in
 def in_a_subprocess():
-    subprocess.run([sys.executable, "-c", "import torch"], check=True, capture_output=True, timeout=60)
-    return __import__("types").SimpleNamespace(conv_transpose2d=print)  # importable there: a way in
+    subprocess.run([sys.executable, "-c", "import torch; torch.ones(1)"], check=True, capture_output=True, timeout=60)
+    return REACHED  # working there: a way in
 def in_a_thread():
     found = []
     def run():
@@ -315,6 +320,15 @@ UNUSUAL = {
 import functools
 
 @functools.lru_cache(maxsize=None)
+def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    return {RIGHT_BODY}
+'''),
+    # An import line left over from trying things in class: it costs nothing while torch is not used.
+    "imports-torch-unused": (FIRST, f'''
+import torch
+import torch.nn.functional as F
+from torch import nn
+
 def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
     return {RIGHT_BODY}
 '''),
@@ -509,7 +523,7 @@ def test_torch_cannot_be_reached_from_a_kernel_graded_without_it(hostile_class):
     looked = _outputs(hostile_class["courses"]["with-hostile"], "finds-torch-anyway")
     assert "torch reached via: []" in looked
     assert looked.count("failed:") == 5
-    assert "torch is not available while this assignment is graded" in looked
+    assert "torch.ones is not available while this assignment is graded" in looked
 
 
 def test_no_library_of_the_grading_machine_is_reachable(hostile_class):
