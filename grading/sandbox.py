@@ -461,17 +461,19 @@ def kernelspec(python=None):
 
 
 def install_kernelspec(prefix=None):
-    """Write the kernelspec into ``<prefix>/share/jupyter/kernels``; return its folder."""
+    """Write the kernelspec into the grader's private kernelspec folder; return its folder.
+
+    The folder (:data:`grading.kernelmanager.KERNELSPECS`) is read by the
+    grader's kernel manager only, so JupyterLab's launcher does not offer the
+    grading kernels to students.
+    """
+    from .kernelmanager import write_kernelspec
+
     prefix = prefix or sys.prefix
-    folder = os.path.join(prefix, "share", "jupyter", "kernels", KERNEL_NAME)
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "kernel.json")
-    content = json.dumps(kernelspec(), indent=1) + "\n"
-    old = open(path).read() if os.path.exists(path) else None
-    if old != content:
-        with open(path, "w") as handle:
-            handle.write(content)
-    return folder
+    old = os.path.join(prefix, "share", "jupyter", "kernels", KERNEL_NAME)  # where earlier versions put it
+    if os.path.isfile(os.path.join(old, "kernel.json")):
+        shutil.rmtree(old, ignore_errors=True)
+    return write_kernelspec(KERNEL_NAME, kernelspec(), prefix)
 
 
 def choose_kernel(requested, sandbox=True, environ=os.environ, say=print):

@@ -1,7 +1,15 @@
 """Checking a notebook before handing it in: ``python -m grading validate NOTEBOOK`` (``make validate NB=...``).
 
-It runs the notebook from top to bottom in a fresh kernel and scores its test
-cells as ``nbgrader validate`` does (nbgrader's own ``Validator`` steps, with
+It runs the notebook from top to bottom as the grader does
+(:class:`grading.execute.GuardedExecute`): the student's cells in a fresh kernel
+that holds what the grader's holds for this assignment (the grading sandbox
+where bubblewrap can start one, else :mod:`grading.classkernel`, the same
+allow-listed packages without the sandbox), the test cells in this process,
+calling the student's functions in that kernel. So a notebook that uses a
+package the grader lacks, or torch where the assignment forbids it, fails here
+as it will when graded. The test cells are those of the released exercise
+(``exercises/``) when the notebook is one of them, else the notebook's own.
+It scores them as ``nbgrader validate`` does (nbgrader's ``Validator``, with
 this course's ``nbgrader_config.py``), then reports in full:
 
 - every test cell, by its id and the part of the notebook it belongs to, passed
@@ -89,6 +97,83 @@ def _label(notebook, cell):
     return f"{name}" + (f" (in \u201c{part}\u201d)" if part else "")
 
 
+def released_notebook(course, notebook):
+    """The released exercise whose test cells ``notebook`` has (same grade ids), or None."""
+    import glob
+
+    tests = {grade_id(cell) for cell in notebook.cells if is_test_cell(cell)}
+    for candidate in sorted(glob.glob(os.path.join(course.root, course.release_dir, "*", "*.ipynb"))):
+        try:
+            released = nbformat.read(candidate, as_version=4)
+        except Exception:  # noqa: BLE001,S112 (an unreadable file is simply not the one)
+            continue
+        if tests and tests == {grade_id(cell) for cell in released.cells if is_test_cell(cell)}:
+            return released
+    return None
+
+
+def _validation_kernel():
+    """The grading sandbox where it can start, else the allow-listed kernel without it; (name, how it is said)."""
+    from . import classkernel, sandbox
+
+    try:
+        sandbox.check_available()
+    except sandbox.SandboxUnavailable:
+        classkernel.install_kernelspec()
+        return classkernel.KERNEL_NAME, ("with the packages the grader allows (no sandbox on this machine)",
+                                         "只使用评分时允许的软件包（本机没有沙箱）")
+    sandbox.install_kernelspec()
+    return sandbox.KERNEL_NAME, ("in the grading sandbox", "在评分沙箱中")
+
+
+def run_as_graded(course, notebook, path, out):
+    """Run ``notebook`` (read from ``path``) as :class:`grading.execute.GuardedExecute` grades it; return it run."""
+    import copy
+    import shutil
+
+    from .execute import GuardedExecute
+
+    source = released_notebook(course, notebook) or copy.deepcopy(notebook)
+    kernel, (how, how_zh) = _validation_kernel()
+    out.write(f"The kernel runs {how}. · 内核{how_zh}运行。\n")
+    out.flush()
+
+    class ValidateExecute(GuardedExecute):
+        def _source_notebook(self, resources):
+            return source
+
+        def start_new_kernel(self, **kwargs):
+            """The kernel's own start-up lines (ipykernel's notes, the sandbox's) are not the student's business."""
+            import subprocess
+
+            kwargs.setdefault("stdout", subprocess.DEVNULL)
+            kwargs.setdefault("stderr", subprocess.DEVNULL)
+            return super().start_new_kernel(**kwargs)
+
+        def _private_copy(self, resources, scratch):
+            """The notebook's folder (its files, not its subfolders), as the grader copies a submission."""
+            target = os.path.join(scratch, "submission")
+            os.makedirs(target)
+            folder = os.path.dirname(os.path.abspath(path))
+            for name in os.listdir(folder):
+                full = os.path.join(folder, name)
+                if not name.startswith(".") and os.path.isfile(full) and os.path.getsize(full) <= 64 * 2**20:
+                    shutil.copyfile(full, os.path.join(target, name))
+            for parent, _, files in os.walk(scratch):
+                os.chmod(parent, 0o755)
+                for name in files:
+                    os.chmod(os.path.join(parent, name), 0o644)
+            return target
+
+    config = copy.deepcopy(course.config)
+    config.GuardedExecute.kernel_name = kernel  # preprocess() sets its traits from the configuration again
+    executor = ValidateExecute(config=config)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    run, _ = executor.preprocess(copy.deepcopy(notebook), {"nbgrader": {"assignment": "", "student": "",
+                                                                           "notebook": stem}})
+    return run
+
+
 def validate(course, path, out):
     """Run and score the notebook at ``path``; write the report to ``out``; return the exit status."""
     from nbgrader import utils
@@ -116,10 +201,11 @@ def validate(course, path, out):
                   "验证未通过：请改正上面单元格的类型（或者把你的答案复制到一个新的 notebook 中）。\n")
         return 1
 
+    changed = validator._get_changed_cells(notebook)  # before the run puts the released tests in
     folder = os.path.dirname(os.path.abspath(path))
     try:
         with utils.chdir(folder):
-            notebook = validator._preprocess(notebook)
+            notebook = run_as_graded(course, notebook, path, out)
     except Exception as error:  # noqa: BLE001 (a kernel that dies or cannot start: say so, do not crash)
         out.write(f"\nVALIDATION FAILED: the notebook could not be run to the end ({type(error).__name__}: "
                   f"{str(error)[:2000]}). Restart the kernel, run all cells in Jupyter to find the cell "
@@ -128,7 +214,6 @@ def validate(course, path, out):
                   "找到让它停下的单元格，再试一次。\n")
         return 1
 
-    changed = validator._get_changed_cells(notebook)
     failed = validator._get_failed_cells(notebook)
     failed_ids = {id(cell) for cell in failed}
     tests = [cell for cell in notebook.cells if is_test_cell(cell)]
