@@ -1,8 +1,9 @@
 # Exercises and grading (see README, "Exercises and grading"). From the repository root:
 #   make release                          regenerate exercises/ from solutions/ (then commit both)
 #   make check-release                    fail if exercises/ is not what solutions/ generates
-#   make validate NB=path/to/notebook.ipynb  run a notebook's tests (as nbgrader validate does), with
-#                                         whole messages; exit status 1 if a test fails
+#   make validate NB=path/to/notebook.ipynb  run a notebook as the grader does (its kernel, the released
+#                                         tests), with whole messages; exit status 1 if a test fails,
+#                                         2 if the file is not an exercise notebook
 #   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
 #   make grade-all                        every assignment in one run (same as ASSIGNMENT=all)
 #        [WORKERS=2]                      submissions graded at once (default: the number of cores)
