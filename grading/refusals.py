@@ -23,7 +23,9 @@ import importlib.machinery
 import sys
 
 _RULE = ("{forbidden}: this assignment asks for your own numpy code (the tests compare your "
-         "results with torch outside your notebook). Remove it and compute it with numpy.")
+         "results with torch outside your notebook). Remove it and compute it with numpy.\\n"
+         "本作业评分时不能使用它：本作业要求你用 numpy 自己实现（测试会在你的 notebook 之外用 torch 核对结果）。"
+         "请删掉它，改用 numpy 计算。")
 
 
 class _Refused:
