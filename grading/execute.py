@@ -57,6 +57,8 @@ from .sandbox import KERNEL_NAME
 ANSWER_LIMIT_BYTES = 48 * 2**20  # all the answers one call may receive (the socket refuses messages over 64 MiB)
 TOO_MUCH = object()  # what a call keeps once its answers went past ANSWER_LIMIT_BYTES
 STUCK = "not run: the kernel stayed busy after an earlier cell timed out"
+FLOODED = (f"not run: the kernel sent more than {ANSWER_LIMIT_BYTES // 2**20} MiB of answers for one call, "
+           "so the grader stopped listening to it")
 DEAD = "not run: the kernel had died in an earlier cell"
 
 
@@ -258,6 +260,14 @@ class GuardedExecute(Execute):
         ),
     ).tag(config=True)
 
+    time_after_a_timeout = Integer(
+        10,
+        help=(
+            "Seconds each later test cell's calls may take together once a call of the student's code "
+            "ran out of time: an endless loop costs one full timeout per notebook, not one per test cell."
+        ),
+    ).tag(config=True)
+
     max_output_bytes = Integer(
         2_000_000,
         help="Bytes of output one cell may produce; the rest is dropped and the cell interrupted.",
@@ -272,6 +282,8 @@ class GuardedExecute(Execute):
         self._output_bytes = {}
         self._limit_key = None
         self._answer, self._answer_bytes = None, 0
+        self._ran_out = False  # a call of the student's code ran out of time: later test cells get less
+        self._budget = self.timeout or 30
         self._stopped = None
         source = self._source_notebook(resources)
         policy = assignment_policy(source)
@@ -429,7 +441,10 @@ class GuardedExecute(Execute):
 
     def _run_test_cell(self, cell, index, tests, grade_id):
         self._limit_key = ("test", index)
-        self._deadline = time.monotonic() + (self.timeout or 30)
+        self._budget = self.timeout or 30
+        if self._ran_out:
+            self._budget = min(self._budget, self.time_after_a_timeout)
+        self._deadline = time.monotonic() + self._budget
         self._printed_by_student = []
         self._test_notes = []
         try:
@@ -462,7 +477,7 @@ class GuardedExecute(Execute):
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             self._note_timeout()
-            raise KernelCallFailed(f"the test ran out of time ({self.timeout} s for the whole cell)")
+            raise KernelCallFailed(f"the test ran out of time ({self._budget} s for the whole cell{self._why_less()})")
         self._answer, self._answer_bytes = None, 0
         timeout = self.timeout
         self.timeout = max(1, math.ceil(remaining))
@@ -485,11 +500,12 @@ class GuardedExecute(Execute):
             self._note_timeout()
             if not self._answers():
                 self._stopped = STUCK
-            raise KernelCallFailed(f"your code ran out of time (the whole test cell may take {timeout} s)")
+            raise KernelCallFailed(f"your code ran out of time (the whole test cell may take {self._budget} s)")
         text = self._answer
-        if text is TOO_MUCH:
+        if text is TOO_MUCH:  # like a message over the socket's limit: this kernel is not listened to again
+            self._stopped = FLOODED
             raise KernelCallFailed(f"the kernel sent more than {ANSWER_LIMIT_BYTES // 2**20} MiB of answers for one "
-                                   "call; the grader kept none of them")
+                                   "call; the grader kept none of them and stopped listening to it")
         if text is None:
             errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs if o.get("output_type") == "error"]
             raise KernelCallFailed("the kernel sent no answer" + (f" ({errors[0][:300]})" if errors else ""))
@@ -503,8 +519,15 @@ class GuardedExecute(Execute):
             raise KernelCallFailed("the kernel's answer is malformed")
         return answer
 
+    def _why_less(self):
+        if self._budget >= (self.timeout or 30):
+            return ""
+        return f"; after an earlier test ran out of time, each later test cell has {self._budget} s"
+
     def _note_timeout(self):
-        note = (outcomes.CELL_TIMEOUT, f"a call of your code ran out of time ({self.timeout} s per test cell)")
+        self._ran_out = True
+        note = (outcomes.CELL_TIMEOUT,
+                f"a call of your code ran out of time ({self._budget} s for this test cell{self._why_less()})")
         if note not in self._test_notes:
             self._test_notes.append(note)
 

@@ -15,6 +15,7 @@ students' grades must be those of a run without the attackers.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -60,8 +61,13 @@ FLOOD = '''
     for _ in range(50):
         publish_display_data({"application/x-grading-answer+json": "x" * 40 * 2**20})
 '''
+LOOP = '''
+    while True:
+        pass
+'''
 ATTACKS = {"fills-tmp": FILL_TMP, "fills-sockets": FILL_SOCKETS, "floods-answers": FLOOD,
-           "fills-everything": FILL_TMP + FILL_SOCKETS + FLOOD}
+           "fills-everything": FILL_TMP + FILL_SOCKETS + FLOOD, "loops-forever": LOOP}
+CELL_TIMEOUT = 20
 
 
 def _function(body):
@@ -116,7 +122,7 @@ def _grade_sampling(course, tmpdir):
     shm_before = _meminfo("Shmem")
     peaks = {"shmem": 0, "grader_rss": 0, "tmpdir": 0}
     process = subprocess.Popen([sys.executable, "-m", "grading", "grade", ASSIGNMENT, "--workers", "2",
-                                "--timeout", "20"], cwd=course, env=env, stdout=subprocess.PIPE,
+                                "--timeout", str(CELL_TIMEOUT)], cwd=course, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     output = []
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
@@ -131,7 +137,9 @@ def _grade_sampling(course, tmpdir):
     with open(Path(course) / "grades.csv", newline="") as handle:
         grades = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)
                   if row["assignment"] == ASSIGNMENT}
-    return grades, peaks, "".join(output)
+    report = json.loads((Path(course) / ".grading" / "reports" / f"{ASSIGNMENT}.json").read_text())
+    seconds = {row["student"]: row["seconds"] for row in report["results"]}
+    return grades, peaks, "".join(output), seconds
 
 
 @pytest.fixture(scope="module")
@@ -151,12 +159,12 @@ def filled(tmp_path_factory):
                          {f"{NOTEBOOK}.ipynb": answered(c, ASSIGNMENT, NOTEBOOK, {FIRST: _function(body)})})
     tmpdir = Path(tempfile_short())
     try:
-        grades, peaks, output = _grade_sampling(course, tmpdir)
+        grades, peaks, output, seconds = _grade_sampling(course, tmpdir)
     finally:
         import shutil
 
         shutil.rmtree(tmpdir, ignore_errors=True)
-    return dict(course=course, grades=grades, peaks=peaks, output=output)
+    return dict(course=course, grades=grades, peaks=peaks, output=output, seconds=seconds)
 
 
 def tempfile_short():
@@ -166,10 +174,16 @@ def tempfile_short():
     return tempfile.mkdtemp(prefix="bounded-", dir="/tmp")
 
 
+# A kernel that floods the grader with answers is not listened to again, like one that sends a message
+# over the socket's limit: its later cells score 0. The others earn what their honest parts earn.
+EXPECTED = {"fills-tmp": WRONG_SCORE, "fills-sockets": WRONG_SCORE, "floods-answers": 0, "fills-everything": 0,
+            "loops-forever": WRONG_SCORE}
+
+
 def test_honest_grades_are_unchanged_and_attackers_earn_what_they_solved(filled):
     grades = filled["grades"]
     assert grades["honest-1"] == grades["honest-2"] == FULL
-    assert {student: grades[student] for student in ATTACKS} == {student: WRONG_SCORE for student in ATTACKS}
+    assert {student: grades[student] for student in ATTACKS} == EXPECTED
 
 
 def test_shared_memory_stays_within_the_sandboxes_tmp_sizes(filled):
@@ -192,3 +206,12 @@ def test_nothing_lands_in_the_graders_temporary_folder(filled):
 def test_a_flooding_call_is_told_why_it_failed(filled):
     graded = (Path(filled["course"]) / "autograded" / "floods-answers" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text()
     assert f"more than {ANSWER_LIMIT_BYTES // 2**20} MiB of answers for one call" in graded
+    assert "stopped listening to it" in graded
+
+
+def test_an_endless_loop_costs_one_timeout_not_one_per_test_cell(filled):
+    # Two test cells call the looping function (part 1, and part 4 through it): the first runs out of
+    # its time, the second gets time_after_a_timeout (10 s), not another full CELL_TIMEOUT.
+    assert CELL_TIMEOUT <= filled["seconds"]["loops-forever"] < 2 * CELL_TIMEOUT - 4, filled["seconds"]
+    graded = (Path(filled["course"]) / "autograded" / "loops-forever" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text()
+    assert "after an earlier test ran out of time, each later test cell has 10 s" in graded

@@ -243,17 +243,17 @@ def plain():
 places = sorted({p for p in sys.path if p} | {sys.prefix, os.path.dirname(sys.prefix), "/opt", "/work", "/root"})
 def from_file():
     for base in places:
-        for init in glob.glob(base + "/**/torch/__init__.py", recursive=True)[:3]:
+        for init in glob.glob(base + "/**/torch/__init__.py", recursive=True)[:10]:
             spec = importlib.util.spec_from_file_location("torch", init,
                                                           submodule_search_locations=[os.path.dirname(init)])
             module = importlib.util.module_from_spec(spec)
             sys.modules["torch"] = module
             try:
                 spec.loader.exec_module(module)
+                module.ones(1)  # a package that only looks like torch does not compute
             except BaseException:
                 continue
-            if hasattr(module, "conv_transpose2d") and hasattr(module, "Tensor"):
-                return module
+            return module
     raise ImportError("no working torch found on disk")
 def shared_library():
     libraries = [l for base in places for l in glob.glob(base + "/**/libtorch_cpu.so", recursive=True)]

@@ -125,10 +125,10 @@ def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
     launcher = ahead.km.provisioner.pid
     sockets = ahead.km._socket_dir
     assert os.path.isdir(sockets) and len(os.path.join(sockets, "kernel-65535")) <= 107
-    assert [name for name in os.listdir(temporary) if name.startswith("grading-stubs-")]
+    assert [name for name in os.listdir(temporary) if name.startswith("grading-refusals-")]
     execute._discard(ahead)
     assert not os.path.exists(f"/proc/{launcher}")
-    assert os.listdir(temporary) == []  # connection file, stubs and the private copy are gone
+    assert os.listdir(temporary) == []  # connection file, refusals and the private copy are gone
     assert not os.path.exists(sockets)  # and so is the sockets' folder
 
 
