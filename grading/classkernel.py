@@ -13,16 +13,14 @@ all of it); it makes sure that work that imports something the grader lacks
 fails here as it will there.
 
 The kernelspec ``transposed-class`` runs ``python -m grading.classkernel -f
-{connection_file}``, which builds (once per view) a folder holding links to the
-allowed packages and the refusals, then becomes the kernel.
+{connection_file}``, which makes a folder holding links to the allowed packages
+and the refusals beside the connection file, then becomes the kernel.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import sysconfig
 import tempfile
@@ -53,44 +51,40 @@ runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 """
 
 
-def site_folder(view):
-    """A folder with links to the view's allowed packages, its refusals and the kernel-side grading package."""
+def site_folder(view, folder):
+    """Fill ``folder`` with links to the view's allowed packages, its refusals and the kernel-side grading package."""
     grading = os.path.dirname(os.path.abspath(__file__))
-    entries = sorted(path for path in view.mounts if os.path.dirname(path) == view.site_packages)
-    digest = hashlib.sha256("\0".join([*entries, *view.refused, grading]).encode()).hexdigest()[:16]
-    folder = os.path.join(sys.prefix, "share", "transposed-grading",
-                          f"class-site-{'torch' if view.allow_torch else 'numpy'}-{digest}")
-    if os.path.isdir(folder):
-        return folder
-    os.makedirs(os.path.dirname(folder), exist_ok=True)
-    building = tempfile.mkdtemp(prefix=".class-site-", dir=os.path.dirname(folder))
-    for entry in entries:
-        os.symlink(entry, os.path.join(building, os.path.basename(entry)))
-    write_refusals(building, view.refused)
-    os.makedirs(os.path.join(building, "grading"))
-    os.symlink(os.path.join(grading, "__init__.py"), os.path.join(building, "grading", "__init__.py"))
-    os.symlink(os.path.join(grading, "kernel"), os.path.join(building, "grading", "kernel"))
-    try:
-        os.rename(building, folder)
-    except OSError:  # another kernel built it first
-        shutil.rmtree(building, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    for entry in sorted(path for path in view.mounts if os.path.dirname(path) == view.site_packages):
+        os.symlink(entry, os.path.join(folder, os.path.basename(entry)))
+    write_refusals(folder, view.refused)
+    os.makedirs(os.path.join(folder, "grading"))
+    os.symlink(os.path.join(grading, "__init__.py"), os.path.join(folder, "grading", "__init__.py"))
+    os.symlink(os.path.join(grading, "kernel"), os.path.join(folder, "grading", "kernel"))
     return folder
 
 
-def kernel_path(view):
-    """``sys.path`` of the kernel: its folder, the standard library, and the allowed packages."""
+def kernel_path(view, site):
+    """``sys.path`` of the kernel: its folder, the standard library, and ``site`` (the allowed packages)."""
     base = {"installed_base": sys.base_prefix, "base": sys.base_prefix,
             "installed_platbase": sys.base_prefix, "platbase": sys.base_prefix}
     stdlib = sysconfig.get_path("stdlib", vars=base)
     platstdlib = sysconfig.get_path("platstdlib", vars=base)
     dynload = os.path.join(platstdlib, "lib-dynload")
-    return ["", *dict.fromkeys([stdlib, platstdlib, dynload]), site_folder(view)]
+    return ["", *dict.fromkeys([stdlib, platstdlib, dynload]), site]
 
 
 def command(connection_file, allow_torch):
+    """The kernel's command line; its package folder is made beside the connection file.
+
+    The grader's kernel manager puts the connection file in a private folder of
+    the kernel's (:class:`grading.kernelmanager.PrivateSocketKernelManager`),
+    removed with the kernel, so the folder goes with it.
+    """
     view = kernel_view(allow_torch)
     python = os.path.join(view.environment, "bin", "python")
-    return [python, "-S", "-E", "-c", _BOOT, json.dumps(kernel_path(view)), "-f", connection_file,
+    site = site_folder(view, tempfile.mkdtemp(prefix="site-", dir=os.path.dirname(os.path.abspath(connection_file))))
+    return [python, "-S", "-E", "-c", _BOOT, json.dumps(kernel_path(view, site)), "-f", connection_file,
             "--HistoryManager.enabled=False",
             "--IPKernelApp.outstream_class=grading.kernel.stream.BoundedOutStream"]
 

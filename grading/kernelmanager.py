@@ -113,6 +113,8 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         self._socket_dir = socket_folder()
         os.chmod(self._socket_dir, 0o711)
         self.ip = os.path.join(self._socket_dir, "kernel")
+        if not self.connection_file:  # in the private folder too, so whatever a launcher makes beside it goes with it
+            self.connection_file = os.path.join(self._socket_dir, "kernel.json")
 
     @property
     def socket_folder(self):

@@ -56,7 +56,8 @@ class _Submodules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """``import {name}.x.y`` gives a module that refuses like the package."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.startswith({name!r} + "."):
+        # only while the package in sys.modules is this refusal (not a real one loaded after it)
+        if fullname.startswith({name!r} + ".") and getattr(sys.modules.get({name!r}), "_Refused", None) is _Refused:
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         return None
 
