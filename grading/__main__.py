@@ -5,6 +5,7 @@
     python -m grading grade ASSIGNMENT [--zip FILE] grade a class end to end
     python -m grading grade all [--workers N]       every assignment, in one run
     python -m grading validate NOTEBOOK             run a notebook's tests; exit 1 if one fails
+    python -m grading student-copy FOLDER           the exercises for students, without solutions or hidden tests
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ def _parser():
         ),
     )
     validate.add_argument("notebook", help="path of the notebook, e.g. exercises/01-output-size/output_size.ipynb")
+
+    copy = commands.add_parser(
+        "student-copy",
+        help="write the copy students get: exercises/, what validates them, no solution or hidden test",
+        description=(
+            "Writes FOLDER (a git repository with one commit): exercises/, grading/, nbgrader_config.py, "
+            "requirements.txt, a Makefile (setup, lab, validate) and a README. Written again into the same "
+            "folder, it replaces what it wrote before; a folder holding anything else is refused."
+        ),
+    )
+    copy.add_argument("folder", help="where to write it, outside this repository")
+    copy.add_argument("--no-git", action="store_true", help="a plain folder, not a git repository")
 
     grade = commands.add_parser(
         "grade",
@@ -94,6 +107,8 @@ def main(argv=None):
         options.zip = [os.path.abspath(path) for path in options.zip]
     if options.command == "validate":
         options.notebook = os.path.abspath(options.notebook)
+    if options.command == "student-copy":
+        options.folder = os.path.abspath(options.folder)
     root = os.path.abspath(options.course_dir)
     os.chdir(root)  # nbgrader reads nbgrader_config.py from the working directory
     if root not in sys.path:
@@ -128,6 +143,14 @@ def main(argv=None):
         from .validate import validate
 
         return validate(course, options.notebook, sys.stdout)
+    elif options.command == "student-copy":
+        from .studentcopy import StudentCopyError, write_student_copy
+
+        try:
+            write_student_copy(course.root, options.folder, git=not options.no_git)
+        except StudentCopyError as error:
+            print(f"cannot write the student copy: {error}")
+            return 2
     elif options.command == "grade":
         from .grade import grade_assignments
         from .runner import import_before_forking

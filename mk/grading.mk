@@ -4,6 +4,8 @@
 #   make validate NB=path/to/notebook.ipynb  run a notebook as the grader does (its kernel, the released
 #                                         tests), with whole messages; exit status 1 if a test fails,
 #                                         2 if the file is not an exercise notebook
+#   make student-copy DEST=../course-student   the copy students get: exercises/ and what validates them,
+#                                         no solutions or hidden tests (a git repository)
 #   make grade ASSIGNMENT=01-output-size  grade submitted/<student>/01-output-size/
 #   make grade-all                        every assignment in one run (same as ASSIGNMENT=all)
 #        [WORKERS=2]                      submissions graded at once (default: the number of cores)
@@ -15,7 +17,11 @@
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30] [CLUSTER=2]   class throughput against plain nbgrader (and on a local Dask cluster), where the time goes
 
-.PHONY: release check-release validate grade grade-all test-grading bench-grading
+.PHONY: release check-release validate student-copy grade grade-all test-grading bench-grading
+
+student-copy: setup
+	@test -n "$(DEST)" || { echo "usage: make student-copy DEST=../course-student"; exit 2; }
+	@$(BIN)/python -m grading student-copy "$(DEST)"
 
 release: setup
 	$(BIN)/python -m grading release $(ASSIGNMENTS)
