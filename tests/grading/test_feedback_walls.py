@@ -354,3 +354,55 @@ def test_tests_broken_by_a_syntax_error_point_to_it(opened, graded):
     for _, grade_id, text in opened["syntax"]["targets"]:
         pointed = f"the answer cell `transpose-size` above did not run: SyntaxError on line {line}" in text
         assert pointed == (grade_id in failed), (grade_id, text)
+
+
+# The renderer alone, on any input: only the tags it writes itself (fast, no grading).
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from grading.inert import attachments_to_html, markdown_to_html, output_to_html  # noqa: E402
+
+ALLOWED = {"pre": {"class"}, "img": {"alt", "src"}, "p": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(),
+           "h6": set(), "ul": set(), "ol": set(), "li": set(), "code": set(), "strong": set(), "em": set()}
+TOKENS = list("<>\"'&=/ \n`*#-1.ab:;") + ["<script>", "<svg onload=x>", "javascript:", "</pre>", "<b>", "<style>",
+                                          "<img src=x onerror=y>", "\x1b[31m", "\u202e", "```"]
+nasty = st.lists(st.sampled_from(TOKENS)).map("".join) | st.text()
+mimes = st.sampled_from(["text/plain", "text/html", "image/svg+xml", "application/javascript", "text/markdown",
+                         "text/latex", "image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json", "x/y"])
+
+
+def tags_and_attributes(text):
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, {name for name, _ in attrs}, dict(attrs)))
+    parser = Collect()
+    parser.feed(text)
+    parser.close()
+    return found
+
+
+def assert_allowed(text):
+    for tag, names, attrs in tags_and_attributes(text):
+        assert tag in ALLOWED and names <= ALLOWED[tag], (tag, names)
+        if tag == "img":
+            assert re.fullmatch(r"data:image/(png|jpeg);base64,[A-Za-z0-9+/=]*", attrs["src"]), attrs["src"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(kind=st.sampled_from(["stream", "error", "display_data", "execute_result", "other"]),
+       data=st.dictionaries(mimes, nasty | st.just(PNG) | st.just(base64.b64encode(b"<svg/>").decode()), max_size=4),
+       text=nasty)
+def test_any_output_becomes_only_the_renderers_own_tags(kind, data, text):
+    output = {"output_type": kind, "data": data, "text": text, "name": text, "ename": text, "evalue": text,
+              "traceback": [text, text]}
+    assert_allowed(output_to_html(output))
+
+
+@settings(max_examples=120, deadline=None)
+@given(source=nasty, attachments=st.dictionaries(nasty, st.dictionaries(mimes, nasty | st.just(PNG)), max_size=2))
+def test_any_markdown_becomes_only_the_renderers_own_tags(source, attachments):
+    assert_allowed(markdown_to_html(source))
+    assert_allowed(attachments_to_html(attachments))
