@@ -314,18 +314,24 @@ def render_page(nb, grades, release, ids, show_hidden=False):
             body.append(f'<section class="instructions" data-grader="instructions">{markdown_to_html(source)}</section>')
             continue
         else:
+            anchor = ""
             if kind == "answer":
                 label = f"Your answer <code>{escape(name)}</code>"
-                if name in grades["grades"]:
+                if name in grades["grades"]:  # graded by hand (formgrader)
                     word, points = _verdict(*grades["grades"][name])
-                    label += f' — <span class="verdict {word}" data-grade-id="{escape(name)}">{points}</span>'
+                    anchor = f' id="part-{number_of[name]}"'
+                    part = part_names.get(name) or name
+                    toc.append(f'<li><a href="#part-{number_of[name]}">{inline_to_html(part)}</a> — answer '
+                               f'<code>{escape(name)}</code>: <span class="verdict {word}" '
+                               f'data-grade-id="{escape(name)}">{word}, {points}</span></li>')
+                    label += f' — <span class="verdict {word}">{word}, {points}</span>'
             else:
                 what = {"code": "code cell", "markdown": "markdown cell, shown as text",
                         "raw": "raw cell, shown as text"}.get(cell_type, "cell of an unknown kind, shown as text")
                 label = f"Your {what}"
             comment = grades["comments"].get(name) if kind == "answer" else None
             body.append(
-                f'<section class="cell student" data-owner="student"><p class="label">[{index}] {label}</p>'
+                f'<section class="cell student"{anchor} data-owner="student"><p class="label">[{index}] {label}</p>'
                 f'<div class="owned">{pre(source, "code")}{attachments_to_html(cell.get("attachments"))}'
                 + "".join(output_to_html(o) for o in outputs) + "</div>"
                 + (f'<p class="label">Teacher\'s comment:</p>{pre(comment, "comment")}' if comment else "")

@@ -406,3 +406,31 @@ def test_any_output_becomes_only_the_renderers_own_tags(kind, data, text):
 def test_any_markdown_becomes_only_the_renderers_own_tags(source, attachments):
     assert_allowed(markdown_to_html(source))
     assert_allowed(attachments_to_html(attachments))
+
+
+def test_a_hand_graded_answer_is_listed_and_a_runtime_error_is_pointed_to():
+    """render_page alone, on a small graded notebook: parts graded by hand and tests after a broken cell."""
+    from grading.feedback import render_page
+
+    def meta(name, **flags):
+        return {"nbgrader": dict(dict(grade=False, solution=False, locked=False), grade_id=name, **flags)}
+    error = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
+             "traceback": ["Cell In[3], line 2", "ZeroDivisionError: division by zero"]}
+    failed = {"output_type": "error", "ename": "NameError", "evalue": "name 'helper' is not defined", "traceback": []}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Explain.", metadata=meta("essay", solution=True, grade=True)),
+        nbformat.v4.new_code_cell("x = 1 / 0\ndef helper():\n    pass", metadata=meta("code", solution=True),
+                                  outputs=[nbformat.from_dict(error)]),
+        nbformat.v4.new_code_cell("helper()", metadata=meta("test-code", grade=True, locked=True),
+                                  outputs=[nbformat.from_dict(failed)]),
+    ])
+    nb.cells[0].cell_type = "code"  # a hand-graded code answer
+    grades = {"score": 1, "max_score": 3, "late_penalty": 0, "grades": {"essay": (1, 1), "test-code": (0, 2)},
+              "comments": {"essay": "<b>good</b>"}, "solutions": {"essay", "code"},
+              "sources": {"test-code": ("code", True, "helper()")}}
+    page = render_page(nb, grades, (set(), {"test-code": "2. Part two"}), dict(notebook="n", assignment="a", student="s"))
+    assert 'href="#part-1">essay</a> — answer <code>essay</code>' in page and 'id="part-1"' in page
+    assert 'href="#part-2">2. Part two</a>' in page and 'id="part-2"' in page
+    assert ("This test failed because the answer cell `code` above did not run: ZeroDivisionError on line 2: "
+            "division by zero. So helper was never defined.") in page
+    assert "&lt;b&gt;good&lt;/b&gt;" in page
