@@ -36,6 +36,7 @@ from nbconvert.exporters import Exporter
 from traitlets import Bool, default
 
 from .inert import (
+    Budget,
     attachments_to_html,
     clean,
     escape,
@@ -278,6 +279,8 @@ def render_page(nb, grades, release, ids, show_hidden=False):
     instructions, part_names = release
     cells = classify(nb, grades)
     toc, body, broken_above, number_of = [], [], [], {}
+    # The student's cells cannot use up the room of the tests' messages: one budget each.
+    budget, tests_budget = Budget(), Budget()
     for kind, name, _ in cells:
         if kind in ("test", "answer") and name in grades["grades"]:
             number_of[name] = len(number_of) + 1
@@ -302,14 +305,15 @@ def render_page(nb, grades, release, ids, show_hidden=False):
                 + (f'<p class="pointer" data-grader="pointer">{escape(note)}</p>' if note else "")
                 + pre(shown_test_source(code, show_hidden), "code")
                 + '<div class="owned" data-owner="grader-output">'
-                + "".join(output_to_html(hide_hidden_output(o, name, hidden)) for o in outputs) + "</div></section>")
+                + "".join(tests_budget.fit(output_to_html(hide_hidden_output(o, name, hidden))) for o in outputs)
+                + "</div></section>")
             continue
         if kind == "setup":
             code = grades["sources"][name][2]
             body.append(f'<section class="cell setup" data-grader="setup"><p class="label">[{index}] The '
                         f'teacher\'s cell <code>{escape(name)}</code></p>{pre(code, "code")}'
                         + '<div class="owned" data-owner="student-kernel">'
-                        + "".join(output_to_html(o) for o in outputs) + "</div></section>")
+                        + "".join(budget.fit(output_to_html(o)) for o in outputs) + "</div></section>")
         elif cell_type == "markdown" and clean(source).strip() in instructions:
             body.append(f'<section class="instructions" data-grader="instructions">{markdown_to_html(source)}</section>')
             continue
@@ -332,8 +336,8 @@ def render_page(nb, grades, release, ids, show_hidden=False):
             comment = grades["comments"].get(name) if kind == "answer" else None
             body.append(
                 f'<section class="cell student"{anchor} data-owner="student"><p class="label">[{index}] {label}</p>'
-                f'<div class="owned">{pre(source, "code")}{attachments_to_html(cell.get("attachments"))}'
-                + "".join(output_to_html(o) for o in outputs) + "</div>"
+                '<div class="owned">' + budget.fit(pre(source, "code") + attachments_to_html(cell.get("attachments")))
+                + "".join(budget.fit(output_to_html(o)) for o in outputs) + "</div>"
                 + (f'<p class="label">Teacher\'s comment:</p>{pre(comment, "comment")}' if comment else "")
                 + "</section>")
         problem = broken_cell(cell) if cell_type == "code" else None

@@ -24,6 +24,8 @@ import re
 MAX_TEXT = 20_000
 #: Largest image (bytes, decoded) kept in the page.
 MAX_IMAGE = 2_000_000
+#: Most HTML one page holds of what the student's cells hold or printed, images included.
+MAX_PAGE = 8_000_000
 IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
@@ -76,6 +78,22 @@ def data_image(mime, data):
         return None
     # Re-encoded from the decoded bytes: the attribute holds only the base64 alphabet.
     return f'<img alt="image output ({mime})" src="data:{mime};base64,{base64.b64encode(raw).decode()}">'
+
+
+class Budget:
+    """What one page may still hold of the student's content, counted in characters of HTML."""
+
+    def __init__(self, limit=MAX_PAGE):
+        self.left, self.limit = limit, limit
+
+    def fit(self, html_text):
+        """``html_text`` if it fits in what is left (and count it), else a note that it was left out."""
+        if len(html_text) <= self.left:
+            self.left -= len(html_text)
+            return html_text
+        self.left = 0
+        return pre(f"(not shown: this page already holds {self.limit // 1_000_000} MB of your cells and outputs)",
+                   "note")
 
 
 def output_to_html(output):

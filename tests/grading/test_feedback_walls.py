@@ -434,3 +434,23 @@ def test_a_hand_graded_answer_is_listed_and_a_runtime_error_is_pointed_to():
     assert ("This test failed because the answer cell `code` above did not run: ZeroDivisionError on line 2: "
             "division by zero. So helper was never defined.") in page
     assert "&lt;b&gt;good&lt;/b&gt;" in page
+
+
+def test_a_page_holds_a_bounded_amount_of_the_students_outputs_and_the_tests_still_show():
+    from grading.feedback import render_page
+    from grading.inert import MAX_PAGE
+
+    big = nbformat.from_dict({"output_type": "display_data", "metadata": {},
+                              "data": {"image/png": base64.b64encode(tiny_png() + b"\0" * 1_000_000).decode()}})
+    verdict = nbformat.from_dict({"output_type": "error", "ename": "CheckFailed", "evalue": "expected 4, received 0",
+                                  "traceback": ["CheckFailed: expected 4 (torch), received 0"]})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("show()", outputs=[big] * 30),
+        nbformat.v4.new_code_cell("check()", metadata={"nbgrader": {"grade_id": "t", "grade": True, "locked": True}},
+                                  outputs=[verdict]),
+    ])
+    grades = {"score": 0, "max_score": 1, "late_penalty": 0, "grades": {"t": (0, 1)}, "comments": {},
+              "solutions": set(), "sources": {"t": ("code", True, "check()")}}
+    page = render_page(nb, grades, (set(), {}), dict(notebook="n", assignment="a", student="s"))
+    assert MAX_PAGE // 2 < len(page) < MAX_PAGE + 100_000
+    assert "expected 4 (torch), received 0" in page and "not shown: this page already holds" in page
