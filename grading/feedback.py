@@ -172,10 +172,10 @@ def classify(nb, grades):
     for cell in nb.cells:
         name = _grade_id(cell)
         kind = "student"
-        if name and name not in seen and cell.get("cell_type") == "code":
-            if name in grades["solutions"]:
-                kind = "answer"
-            elif name in grades["grades"]:
+        if name and name not in seen and name in grades["solutions"] and cell.get("cell_type") in ("code", "markdown"):
+            kind = "answer"  # a code answer, or a written one (markdown) graded by hand
+        elif name and name not in seen and cell.get("cell_type") == "code":
+            if name in grades["grades"]:
                 kind = "test"
             elif name in grades["sources"] and grades["sources"][name][1]:
                 kind = "setup"
@@ -314,7 +314,7 @@ def render_page(nb, grades, release, ids, show_hidden=False):
                         f'teacher\'s cell <code>{escape(name)}</code></p>{pre(code, "code")}'
                         + '<div class="owned" data-owner="student-kernel">'
                         + "".join(budget.fit(output_to_html(o)) for o in outputs) + "</div></section>")
-        elif cell_type == "markdown" and clean(source).strip() in instructions:
+        elif kind == "student" and cell_type == "markdown" and clean(source).strip() in instructions:
             body.append(f'<section class="instructions" data-grader="instructions">{markdown_to_html(source)}</section>')
             continue
         else:

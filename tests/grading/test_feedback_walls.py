@@ -418,13 +418,12 @@ def test_a_hand_graded_answer_is_listed_and_a_runtime_error_is_pointed_to():
              "traceback": ["Cell In[3], line 2", "ZeroDivisionError: division by zero"]}
     failed = {"output_type": "error", "ename": "NameError", "evalue": "name 'helper' is not defined", "traceback": []}
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("Explain.", metadata=meta("essay", solution=True, grade=True)),
+        nbformat.v4.new_markdown_cell("Explain.", metadata=meta("essay", solution=True, grade=True)),  # written answer
         nbformat.v4.new_code_cell("x = 1 / 0\ndef helper():\n    pass", metadata=meta("code", solution=True),
                                   outputs=[nbformat.from_dict(error)]),
         nbformat.v4.new_code_cell("helper()", metadata=meta("test-code", grade=True, locked=True),
                                   outputs=[nbformat.from_dict(failed)]),
     ])
-    nb.cells[0].cell_type = "code"  # a hand-graded code answer
     grades = {"score": 1, "max_score": 3, "late_penalty": 0, "grades": {"essay": (1, 1), "test-code": (0, 2)},
               "comments": {"essay": "<b>good</b>"}, "solutions": {"essay", "code"},
               "sources": {"test-code": ("code", True, "helper()")}}
@@ -433,7 +432,7 @@ def test_a_hand_graded_answer_is_listed_and_a_runtime_error_is_pointed_to():
     assert 'href="#part-2">2. Part two</a>' in page and 'id="part-2"' in page
     assert ("This test failed because the answer cell `code` above did not run: ZeroDivisionError on line 2: "
             "division by zero. So helper was never defined.") in page
-    assert "&lt;b&gt;good&lt;/b&gt;" in page
+    assert "&lt;b&gt;good&lt;/b&gt;" in page and "Your answer <code>essay</code>" in page
 
 
 def test_a_page_holds_a_bounded_amount_of_the_students_outputs_and_the_tests_still_show():
