@@ -19,7 +19,9 @@ Settings a course may want to change come from environment variables, so that
   (default 30; the slowest solution cell takes well under a second);
 - ``GRADING_KERNEL``: the kernelspec that runs submissions. ``python -m grading grade``
   (``make grade``) uses the sandboxed ``transposed-sandbox`` unless told ``--no-sandbox``;
-  plain ``nbgrader autograde`` uses this value, or the notebook's own kernel.
+  plain ``nbgrader autograde`` uses this value, or the notebook's own kernel;
+- ``GRADING_FEEDBACK_HIDDEN_TESTS``: ``show`` puts the hidden tests' code in the feedback
+  pages (default ``hide``: their verdicts and messages only); see docs/feedback.md.
 """
 
 import os
@@ -75,6 +77,12 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Feedback: our own page built from the gradebook and the graded notebook, where
+# everything the student controls is text and a Content-Security-Policy forbids
+# scripts (grading/feedback.py); nbgrader still picks the folders and file names.
+c.GenerateFeedback.exporter_class = "grading.feedback.FeedbackExporter"
+c.GenerateFeedback.preprocessors = []
 
 # Releasing: each solution region becomes this stub; `{function}` is the name of the
 # function it sits in (grading/stubs.py), so an unsolved exercise says what to write.

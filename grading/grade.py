@@ -342,6 +342,8 @@ def grade_assignments(course, names, options):
     from .gradebook import already_graded, digest, has_submission
 
     started = time.monotonic()
+    if options.feedback:
+        _check_feedback_setting()
     plans, jobs, skipped = [], [], []
     for name in names:
         assignment = course.assignment(name)
@@ -444,6 +446,15 @@ def grade_assignments(course, names, options):
     _say(f"Time: autograding {timing['autograde_wall_seconds']:.0f} s, feedback and grades.csv "
          f"{timing['after_seconds']:.0f} s (details: {os.path.relpath(reports, course.root)}/timing.json)")
     return outcome
+
+
+def _check_feedback_setting():
+    from .feedback import hidden_tests_shown
+
+    try:
+        hidden_tests_shown()
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
 
 
 def generate_feedback(course, assignment, options, students):
