@@ -178,9 +178,13 @@ def status_table(course, gradebook, roster):
                 continue
             status, why = reports[assignment].get(student, ("", ""))
             folder = course.step_dir(course.submitted_dir, student, assignment)
-            if status in ("", "graded"):
-                status, why = ("not graded", "see the last grading run") if os.path.isdir(folder) else (
-                    "not submitted", "")
+            if status in ("", "graded"):  # not in the last run's report (e.g. a --student run)
+                if not os.path.isdir(folder):
+                    status, why = "not submitted", ""
+                elif not any(name.endswith(".ipynb") for name in files_found(folder)):
+                    status, why = "no notebook", "no notebook (.ipynb) in the upload"
+                else:
+                    status, why = "not graded", "see the last grading run of this assignment"
             table.append((assignment, student, status, why, None))
     return table
 

@@ -260,10 +260,12 @@ def read_download(path, profile, limits):
         if isinstance(parts, str):
             orphans.append(f"{name!r}: {parts}, skipped")
             continue
+        if parts[0] == "__MACOSX" or parts[-1] in (".DS_Store", "Thumbs.db", "desktop.ini"):
+            continue  # metadata the zip tool added, nobody's work
         kind = member_kind(info)
         owner = claim(profile, parts)
         if isinstance(owner, str):
-            if kind != "dir" and not parts[-1].startswith(".") and parts[0] != "__MACOSX":
+            if kind != "dir":
                 orphans.append(f"{owner}: skipped")
             continue
         upload = uploads.get(owner.key)

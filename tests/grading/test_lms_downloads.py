@@ -229,7 +229,8 @@ def test_a_second_download_replaces_only_the_changed_student_and_keeps_the_old_o
     kept = list((course / ".grading/replaced" / ASSIGNMENT / "bob").glob("*/output_size.ipynb"))
     assert [p.read_text() for p in kept] == [pristine["blank"]]
     assert any(n.startswith("resubmitted: second.zip replaced") for n in record(course, "bob")["notes"])
-    assert run_collect(course, [first]) == [f"first.zip: collected before ({state(course)['zips'][next(iter(state(course)['zips']))]['at']}), nothing new"]
+    (again,) = run_collect(course, [first])
+    assert again.startswith("first.zip: collected before (") and again.endswith("), nothing new")
     assert (course / "submitted/bob" / ASSIGNMENT / "output_size.ipynb").read_text() == pristine["solved"]
     assert first.exists() and second.exists()  # what the teacher gave stays where it was
     assert not (course / "downloaded").exists()
