@@ -107,9 +107,9 @@ class Claim:
     late: bool = False
 
 
-MOODLE = re.compile(r"^(?P<name>.+?)_(?P<pid>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_(?P<rest>.*)$")
+MOODLE_MARK = re.compile(r"_(?P<pid>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_")
 CANVAS = re.compile(r"^(?P<login>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
-BLACKBOARD = re.compile(r"^(?P<prefix>.+)_attempt_(?P<ts>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|\.txt)$")
+BLACKBOARD = re.compile(r"^(?P<prefix>.+?)_attempt_(?P<ts>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|\.txt)$")
 
 
 def claim(profile, parts):
@@ -120,13 +120,20 @@ def claim(profile, parts):
             return f"{top}: a file outside any student folder"
         return Claim(top, top.split("_", 1)[0], parts[1:])
     if profile == "moodle":
-        match = MOODLE.match(top)
-        if not match:
+        # Moodle writes "<full name>_<participant id>_assignsubmission_<plugin>_" and then, in a flat
+        # download, the student's own file name: a name holding that mark a second time is ambiguous.
+        marks = list(MOODLE_MARK.finditer(top))
+        if not marks or marks[0].start() == 0:
             return f"{top}: not a Moodle entry ('Full Name_1234_assignsubmission_file_')"
-        inner = parts[1:] if len(parts) > 1 else [match["rest"]]
-        if len(parts) > 1 and match["rest"]:
-            inner = [match["rest"]] + inner
-        return Claim(f"{match['name']}_{match['pid']}", match["pid"], inner, name=match["name"])
+        if len(marks) > 1:
+            return (f"{top}: names more than one Moodle participant; download again with "
+                    "'Download submissions in folders'")
+        mark = marks[0]
+        name, rest = top[:mark.start()], top[mark.end():]
+        if len(parts) > 1 and rest:
+            return f"{top}: not a Moodle folder (text after '_assignsubmission_{mark['plugin']}_')"
+        inner = parts[1:] if len(parts) > 1 else [rest]
+        return Claim(f"{name}_{mark['pid']}", mark["pid"], inner, name=name)
     if profile == "canvas":
         match = CANVAS.match(top)
         if len(parts) > 1 or not match:

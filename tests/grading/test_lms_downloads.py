@@ -277,6 +277,29 @@ def test_moodle_ids_are_participant_ids_and_two_students_of_one_name_never_colli
     assert record(course, "1001")["entry"] == "Ann Lee_1001"
 
 
+def test_a_file_name_chosen_by_the_student_cannot_name_another_student(course, pristine, tmp_path):
+    moodle = make_zip(tmp_path / "moodle.zip", {
+        # a flat download: Moodle's prefix, then the student's own file name imitating another participant
+        "Eve Ill_1005_assignsubmission_file_Ann Lee_1001_assignsubmission_file_output_size.ipynb": pristine["solved"],
+        "Eve Ill_1005_assignsubmission_file_/Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["solved"],
+        "Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["blank"],
+    })
+    messages = run_collect(course, [moodle], "moodle")
+    assert submitted(course) == {"1001": ["output_size.ipynb"],
+                                 "1005": ["Ann Lee_1001_assignsubmission_file_/output_size.ipynb"]}
+    assert (course / "submitted/1001" / ASSIGNMENT / "output_size.ipynb").read_text() == pristine["blank"]
+    assert any("names more than one Moodle participant" in m for m in messages), messages
+    blackboard = make_zip(tmp_path / "bb.zip", {
+        "HW1_eve_attempt_2026-12-01-09-00-00_x_attempt_2030-01-01-00-00-00_output_size.ipynb": pristine["solved"],
+    })
+    run_collect(course, [blackboard], "blackboard")
+    assert submitted(course)["eve"] == ["x_attempt_2030-01-01-00-00-00_output_size.ipynb"]
+    assert "x" not in submitted(course)
+    canvas = make_zip(tmp_path / "canvas.zip", {"illeve_5555_9005_leeann_5551_9001_output_size.ipynb": pristine["solved"]})
+    run_collect(course, [canvas], "canvas")
+    assert submitted(course)["5555"] == ["leeann_5551_9001_output_size.ipynb"] and "5551" not in submitted(course)
+
+
 def test_a_notebook_in_a_subfolder_is_graded_as_its_owner(course, pristine, tmp_path):
     from grading.submissions import find_submissions, inspect
 
