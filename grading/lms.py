@@ -200,8 +200,8 @@ def decode_name(info, encodings=("utf-8", "cp437")):
 def split_path(name):
     """Path parts of a member name, or a string saying why the name is not a safe relative path."""
     text = unicodedata.normalize("NFC", name).replace("\\", "/")
-    if "\x00" in text:
-        return "a name with a NUL character"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+        return "a name with control characters (newlines, escapes...)"  # they could forge summary lines
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         return "an absolute path"
     parts = [part for part in text.split("/") if part not in ("", ".")]

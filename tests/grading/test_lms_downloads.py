@@ -132,6 +132,18 @@ def test_paths_leaving_the_entry_are_skipped_and_others_collected(course, pristi
     assert sum("an absolute path" in m for m in messages) == 2, messages
 
 
+def test_a_file_name_cannot_forge_lines_of_the_summary(course, pristine, tmp_path):
+    download = make_zip(tmp_path / "d.zip", {
+        "alice_1/output_size.ipynb": pristine["blank"],
+        "alice_1/x\n  bob 10/10\x1b[2K.txt": "forged",
+        "alice_1/y\u202e.txt": "right-to-left override",
+    })
+    messages = run_collect(course, [download])
+    assert submitted(course) == {"alice": ["output_size.ipynb"]}
+    assert not any("\n" in m or "\x1b" in m or "\u202e" in m for m in messages), messages
+    assert sum("a name with control characters" in m for m in messages) == 2, messages
+
+
 def test_symbolic_links_and_devices_are_skipped(course, pristine, tmp_path):
     link = (stat.S_IFLNK | 0o777) << 16
     fifo = (stat.S_IFIFO | 0o644) << 16
@@ -420,6 +432,25 @@ def test_a_moodle_download_is_graded_and_exported_honestly(course, pristine, tmp
     report = json.loads((course / ".grading/reports" / f"{ASSIGNMENT}.json").read_text())
     assert {r["student"]: r["status"] for r in report["results"]} == {
         "1001": "graded", "1002": "graded", "1003": "no notebook", "1004": "not submitted", "1005": "no notebook"}
+
+    # The second download: 1002 resubmitted a solution, 1003 a notebook; 1001 unchanged.
+    again = make_zip(tmp_path / "moodle-again.zip", {
+        "Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["solved"],
+        "Ann Lee_1002_assignsubmission_file_/output_size.ipynb": pristine["solved"],
+        "Bo Chen_1003_assignsubmission_file_/output_size.ipynb": pristine["solved"],
+    })
+    run = run_grading(course, "grade", ASSIGNMENT, "--zip", str(again), "--lms", "moodle", "--workers", "2")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "; 2 to grade, 1 already graded from the same files" in run.stdout
+    assert "1002: resubmitted in moodle-again.zip: replaced the earlier submission" in run.stdout
+    with open(course / "grades" / f"{ASSIGNMENT}-moodle.csv", newline="") as handle:
+        sheet = [(r["Identifier"], r["Grade"], r["Status"]) for r in csv.DictReader(handle)]
+    assert sheet == [("Participant 1001", "10", "graded"), ("Participant 1002", "10", "graded"),
+                     ("Participant 1003", "10", "graded"), ("Participant 1004", "", "not submitted"),
+                     ("Participant 1005", "", "no notebook")]
+    kept = list((course / ".grading/replaced" / ASSIGNMENT / "1002").glob("*/output_size.ipynb"))
+    assert [p.read_text() for p in kept] == [pristine["blank"]]
+    assert list((course / ".grading/replaced" / ASSIGNMENT / "1003").glob("*/answers.py"))
 
 
 def test_the_command_line_names_the_profiles():
