@@ -446,7 +446,8 @@ def grade_assignments(course, names, options):
             json.dump({"assignment": assignment.name, "seconds": round(elapsed, 2),
                        "results": [asdict(r) for r in results],
                        "not_collected": refused.get(assignment.name, [])}, handle, indent=1)
-    gradebook = write_grades_csv(course, csv_path, roster, {a.name: sum(a.points.values()) for a, _ in plans})
+    gradebook = write_grades_csv(course, csv_path, roster,
+                                 {a.name: sum(a.points.values()) for a in course.assignments.values()})
     for assignment, results in plans:
         profile = load_state(course, assignment.name).get("profile")
         sheets[assignment.name] = write_lms_sheets(course, assignment.name, profile, gradebook, roster,
