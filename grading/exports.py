@@ -299,6 +299,10 @@ def no_notebook(result, folder):
     result.problems = [f"no notebook (.ipynb) in the upload; files found: {shown or 'none'}"]
 
 
+def _plain(name):
+    return " ".join(sorted(name.replace(",", " ").lower().split()))
+
+
 def account_for(course, assignment, results, roster, only, make_result):
     """Add the LMS's notes to ``results`` and a result for each student with no submission folder.
 
@@ -320,6 +324,12 @@ def account_for(course, assignment, results, roster, only, make_result):
             results.append(result)
         result.problems[:0] = [p for p in record.get("problems", []) if p not in result.problems]
         result.notes[:0] = [n for n in record.get("notes", []) if n not in result.notes]
+        expected = roster.get(student, {}).get("name", "")
+        if roster and student not in roster:
+            result.notes.append("not on the roster: check the id (or give the roster of this assignment)")
+        elif expected and record.get("name") and _plain(record["name"]) != _plain(expected):
+            result.notes.append(f"the LMS names this student {record['name']!r}, the roster {expected!r}: "
+                                "is the roster from this assignment?")
     for student in sorted(roster):
         if student not in present and (not only or student in only):
             present[student] = make_result(student, status="not submitted", max_score=max_score)

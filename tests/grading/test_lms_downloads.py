@@ -351,6 +351,28 @@ def test_blackboard_attempt_files_keep_only_the_newest_attempt(course, pristine,
     assert record(course, "alice")["timestamp"] == "2026-12-02T10:00:00"
 
 
+def test_every_student_of_the_download_and_the_roster_gets_a_result(course, pristine, tmp_path):
+    from grading.exports import account_for
+    from grading.grade import Result
+
+    download = make_zip(tmp_path / "moodle.zip", {
+        "Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["solved"],
+        "Bo Chen_1003_assignsubmission_file_/output_size.ipynb": b"\0" * (60 * MIB),  # refused: a bomb
+        "Cy Dee_1007_assignsubmission_file_/output_size.ipynb": pristine["blank"],
+    })
+    run_collect(course, [download], "moodle")
+    c = Course(str(course))
+    roster = {"1001": {"name": "Lee, Ann"}, "1003": {"name": "Bo Chen"}, "1004": {"name": "Di Fu"}}
+    results = [Result("1001"), Result("1007")]  # what find_submissions gave
+    account_for(c, c.assignment(ASSIGNMENT), results, roster, [], Result)
+    got = {r.student: (r.status, r.problems, r.notes) for r in results}
+    assert list(got) == ["1001", "1003", "1004", "1007"]
+    assert got["1001"] == ("not graded", [], [])  # the roster's "Lee, Ann" is the LMS's "Ann Lee"
+    assert got["1003"][0] == "not graded" and "a zip bomb?" in got["1003"][1][0]
+    assert got["1004"] == ("not submitted", [], [])
+    assert got["1007"][2] == ["not on the roster: check the id (or give the roster of this assignment)"]
+
+
 # --- CSV and roster ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cell", ["=1+2", "+1", "-1+cmd", "@SUM(A1)", "\tx", "\rx"])
