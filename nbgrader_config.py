@@ -94,5 +94,5 @@ c.GenerateAssignment.preprocessors = [
 ]
 
 # Submissions downloaded from an LMS as a zip are collected by `python -m grading grade
-# --zip FILE --lms PROFILE` (grading/lms.py, docs/lms.md), not by nbgrader's zip_collect:
+# --zip FILE --lms PROFILE` (grading/lms.py, grading/downloads.py, docs/lms.md), not by nbgrader's zip_collect:
 # the student comes from the LMS's top-level entry only, and nothing is extracted blindly.

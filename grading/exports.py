@@ -217,7 +217,7 @@ def write_grades_csv(course, path, roster, max_scores):
 
 
 def lms_names(course, assignment):
-    from .lms import load_state
+    from .downloads import load_state
 
     return {student: record.get("name", "") for student, record in
             load_state(course, assignment)["students"].items()}
@@ -225,7 +225,7 @@ def lms_names(course, assignment):
 
 def write_lms_sheets(course, assignment, profile, gradebook, roster, max_score):
     """The LMS's grade-import sheet (and Moodle's feedback zip) for ``assignment``; returns the paths."""
-    from .lms import load_state
+    from .downloads import load_state
 
     state = load_state(course, assignment)
     table = [row for row in status_table(course, gradebook, roster) if row[0] == assignment]
@@ -310,7 +310,7 @@ def account_for(course, assignment, results, roster, only, make_result):
     the reason; students of the roster with no upload are 'not submitted'. Returns the
     download entries that named no valid student (shown in the summary, never in the gradebook).
     """
-    from .lms import load_state
+    from .downloads import load_state
 
     state = load_state(course, assignment.name)
     max_score = sum(assignment.points.values())

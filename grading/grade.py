@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 
 from . import report
+from .downloads import collect, load_state
 from .exports import account_for, no_notebook, roster_for, write_grades_csv, write_lms_sheets
-from .lms import check_student_id, collect, load_state
+from .lms import check_student_id
 from .runner import Child, ChildFailed, nbgrader_app, run_children, run_in_child
 from .submissions import STAGED, find_submissions, inspect, locked_sources, stage
 

@@ -19,8 +19,9 @@ import pytest
 from support.classroom import answered, copy_course, released, run_grading
 
 from grading.course import Course
+from grading.downloads import collect
 from grading.exports import read_roster, safe_cell, write_csv
-from grading.lms import Limits, check_student_id, collect
+from grading.lms import Limits, check_student_id
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-output-size"
@@ -218,6 +219,13 @@ def test_two_folders_that_would_be_one_student_are_both_refused(course, pristine
     messages = run_collect(course, [download])
     assert submitted(course) == {}
     assert any("would all be student 'alice': none collected" in m for m in messages), messages
+
+
+def test_a_later_folder_that_would_be_the_same_student_is_refused(course, pristine, tmp_path):
+    run_collect(course, [make_zip(tmp_path / "one.zip", {"alice_1/output_size.ipynb": pristine["blank"]})])
+    messages = run_collect(course, [make_zip(tmp_path / "two.zip", {"alice_2/output_size.ipynb": pristine["solved"]})])
+    assert any("would be student 'alice', collected before from 'alice_1'" in m for m in messages), messages
+    assert (course / "submitted/alice" / ASSIGNMENT / "output_size.ipynb").read_text() == pristine["blank"]
 
 
 def test_a_python_only_upload_is_collected_so_that_the_student_is_accounted_for(course, tmp_path):
