@@ -107,6 +107,7 @@ def collect(course, assignment, zip_paths, profile="folders", limits=None, log=p
                 messages.append(f"{group[0].key!r}: {reason}")
                 continue
             messages.append(_collect_one(course, assignment, state, path, label, group[0], incoming, limits))
+            _save_state(course, assignment.name, state)  # a run stopped here keeps what each student got
         shutil.rmtree(incoming, ignore_errors=True)
         state["profile"] = profile
         state["zips"][sha] = {"file": label, "profile": profile,
