@@ -101,9 +101,6 @@ c.GenerateAssignment.preprocessors = [
     for step in GenerateAssignment.class_traits()["preprocessors"].default()
 ]
 
-# Submissions downloaded from an LMS as a zip: one folder per student, named by
-# the student's id (anything after the first "_" is ignored, as in Moodle's
-# "Name_12345_assignsubmission_file_" folders), holding the notebooks.
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*[/\\](?P<student_id>[^/\\_]+)[^/\\]*[/\\](?P<file_id>[^/\\]+\.ipynb)$"
-)
+# Submissions downloaded from an LMS as a zip are collected by `python -m grading grade
+# --zip FILE --lms PROFILE` (grading/lms.py, grading/downloads.py, docs/lms.md), not by nbgrader's zip_collect:
+# the student comes from the LMS's top-level entry only, and nothing is extracted blindly.

@@ -71,6 +71,12 @@ def _parser():
     grade.add_argument("assignment", help="assignment name, a folder of solutions/, or 'all' for every assignment")
     grade.add_argument("--zip", action="append", default=[], metavar="FILE",
                        help="an LMS download (zip) of the submissions; may be repeated")
+    grade.add_argument("--lms", default=None, choices=("folders", "moodle", "canvas", "blackboard"),
+                       help="how --zip names students: folders (default, or $GRADING_LMS), moodle, canvas, "
+                            "blackboard; see docs/lms.md")
+    grade.add_argument("--roster", default=os.environ.get("GRADING_ROSTER") or None, metavar="CSV",
+                       help="the class list (id,name,email, or the LMS's participants/grades export); "
+                            "remembered for later runs")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
                        help="grade only this student (may be repeated)")
     grade.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
@@ -105,6 +111,10 @@ def main(argv=None):
     options = _parser().parse_args(argv)
     if options.command == "grade":
         options.zip = [os.path.abspath(path) for path in options.zip]
+        options.roster = options.roster and os.path.abspath(options.roster)
+        from .lms import choose_profile
+
+        options.lms = choose_profile(options.lms)
     if options.command == "validate":
         options.notebook = os.path.abspath(options.notebook)
     if options.command == "student-copy":

@@ -19,14 +19,17 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 
 from . import report
+from .downloads import collect, load_state
+from .exports import account_for, no_notebook, roster_for, write_grades_csv, write_lms_sheets
+from .lms import check_student_id
 from .runner import Child, ChildFailed, nbgrader_app, run_children, run_in_child
-from .submissions import STAGED, collect_zip, find_submissions, inspect, locked_sources, stage
+from .submissions import STAGED, find_submissions, inspect, locked_sources, stage
 
 
 @dataclass
 class Result:
     student: str
-    status: str = "not graded"  # or "graded"
+    status: str = "not graded"  # "graded", "not graded", "no notebook" or "not submitted"
     score: float = 0.0
     max_score: float = 0.0
     notebooks: dict = field(default_factory=dict)
@@ -344,11 +347,13 @@ def grade_assignments(course, names, options):
     started = time.monotonic()
     if options.feedback:
         _check_feedback_setting()
-    plans, jobs, skipped = [], [], []
+    plans, jobs, skipped, refused = [], [], [], {}
+    roster = roster_for(course, getattr(options, "roster", None))
     for name in names:
         assignment = course.assignment(name)
         if options.zip:
-            for message in collect_zip(course, assignment, options.zip, _say):
+            _say(f"Collecting {len(options.zip)} LMS download(s) for {name} ({options.lms} profile):")
+            for message in collect(course, assignment, options.zip, options.lms, log=_say):
                 _say(f"  {message}")
         submissions = find_submissions(course, assignment, options.student)
         if not submissions:
@@ -370,12 +375,18 @@ def grade_assignments(course, names, options):
             course.state("logs", name, "resume.log")))
         results = []
         for submission in submissions:
+            invalid = check_student_id(submission.student)
+            if invalid:
+                refused.setdefault(name, []).append(f"{course.submitted_dir}/{submission.student}: {invalid}: "
+                                                    "not graded; rename the folder")
+                continue
             inspect(course, assignment, submission, released)
             max_points = sum(assignment.points.values())
             result = Result(submission.student, max_score=max_points, problems=list(submission.problems),
                             notes=list(submission.notes))
             results.append(result)
             if not submission.gradable:
+                no_notebook(result, submission.folder)
                 forget_student(course, assignment, submission.student)
                 continue
             job = Job(assignment, submission, result, digest=digest(submission.folder, source), template=template)
@@ -386,12 +397,14 @@ def grade_assignments(course, names, options):
                 skipped.append(job)
             else:
                 jobs.append(job)
+        refused.setdefault(name, []).extend(account_for(course, assignment, results, roster, options.student, Result))
         plans.append((assignment, results))
     if not plans:
         raise SystemExit("no submissions for " + ", ".join(names))
 
-    total = sum(len(results) for _, results in plans)
-    points = ", ".join(f"{a.name} ({len(r)}, {sum(a.points.values()):g} points)" for a, r in plans)
+    total = sum(r.status != "not submitted" for _, results in plans for r in results)
+    points = ", ".join(f"{a.name} ({sum(x.status != 'not submitted' for x in r)}, {sum(a.points.values()):g} points)"
+                       for a, r in plans)
     timeout = options.timeout or course.cell_timeout
     _say(f"Grading {total} submission(s) of {points}; {len(jobs)} to grade"
          + (f", {len(skipped)} already graded from the same files (--regrade grades them again)" if skipped else "")
@@ -418,7 +431,8 @@ def grade_assignments(course, names, options):
         for (_, results), failures in zip(plans, generate_feedback_all(course, plans, options)):
             for student, error in failures:
                 next(r for r in results if r.student == student).problems.append(f"no feedback: {error}")
-    csv_path = export_grades(course, options)
+    csv_path = os.path.join(course.root, options.csv)
+    sheets = {}
 
     elapsed = time.monotonic() - started
     reports = course.state("reports")
@@ -431,11 +445,19 @@ def grade_assignments(course, names, options):
         json.dump(timing, handle, indent=1)
     outcome = {}
     for assignment, results in plans:
-        summary = _summary(assignment.name, results, elapsed, course, csv_path, options)
-        _say(summary)
         with open(os.path.join(reports, f"{assignment.name}.json"), "w") as handle:
             json.dump({"assignment": assignment.name, "seconds": round(elapsed, 2),
-                       "results": [asdict(r) for r in results]}, handle, indent=1)
+                       "results": [asdict(r) for r in results],
+                       "not_collected": refused.get(assignment.name, [])}, handle, indent=1)
+    gradebook = write_grades_csv(course, csv_path, roster,
+                                 {a.name: sum(a.points.values()) for a in course.assignments.values()})
+    for assignment, results in plans:
+        profile = load_state(course, assignment.name).get("profile")
+        sheets[assignment.name] = write_lms_sheets(course, assignment.name, profile, gradebook, roster,
+                                                   sum(assignment.points.values()))
+        summary = _summary(assignment.name, results, elapsed, course, csv_path, options,
+                           refused.get(assignment.name, []), sheets[assignment.name])
+        _say(summary)
         with open(os.path.join(reports, f"{assignment.name}.txt"), "w") as handle:
             handle.write(summary + "\n")
         outcome[assignment.name] = results
@@ -501,21 +523,14 @@ def generate_feedback_all(course, plans, options):
     return failed
 
 
-def export_grades(course, options):
-    from nbgrader.apps import ExportApp
-
-    target = os.path.join(course.root, options.csv)
-    argv = _common_argv(course, options) + ["--to", target]
-    run_in_child(nbgrader_app(ExportApp, argv), course.state("logs", "export.log"))
-    return target
-
-
-def _summary(name, results, elapsed, course, csv_path, options):
+def _summary(name, results, elapsed, course, csv_path, options, refused=(), sheets=()):
     graded = [r for r in results if r.status == "graded"]
-    failed = [r for r in results if r.status != "graded"]
+    failed = [r for r in results if r.status == "not graded"]
+    empty = [r for r in results if r.status == "no notebook"]
+    missing = [r for r in results if r.status == "not submitted"]
     lines = [
         "",
-        f"Summary for {name}: graded {len(graded)} of {len(results)} submission(s) in {elapsed:.0f} s"
+        f"Summary for {name}: graded {len(graded)} of {len(results) - len(missing)} submission(s) in {elapsed:.0f} s"
         + (f" ({sum(r.seconds for r in graded) / len(graded):.1f} s per graded submission)" if graded else ""),
     ]
     for r in graded:
@@ -527,8 +542,18 @@ def _summary(name, results, elapsed, course, csv_path, options):
         lines.append(f"Not graded ({len(failed)}):")
         for r in failed:
             lines.append(f"  {r.student}: " + "; ".join(r.problems or ["no gradable notebook"]))
+            lines += [f"      - {text}" for text in r.notes]
+    if empty:
+        lines.append(f"No notebook ({len(empty)}):")
+        lines += [f"  {r.student}: " + "; ".join(r.problems + r.notes) for r in empty]
+    if missing:
+        lines.append(f"Not submitted ({len(missing)}, from the roster): " + ", ".join(r.student for r in missing))
+    if refused:
+        lines.append(f"Not collected, no valid student ({len(refused)}):")
+        lines += [f"  {text}" for text in refused]
     lines += [
         f"Grades (all assignments): {os.path.relpath(csv_path, course.root)}",
+        *[f"For the LMS: {os.path.relpath(path, course.root)}" for path in sheets],
         f"Feedback: {os.path.relpath(course.step_dir(course.feedback_dir), course.root)}/<student>/{name}/"
         if options.feedback else "Feedback: not written (--no-feedback)",
         f"Logs: {os.path.relpath(course.state('logs', name), course.root)}/",

@@ -14,7 +14,6 @@ and nbgrader grades that copy: the submission itself is only ever read.
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
@@ -85,6 +84,20 @@ def _read_notebook(path):
     return notebook, None
 
 
+def _notebook_files(folder):
+    """The .ipynb files anywhere under ``folder`` (relative paths), deepest first, so that a
+    notebook at the top of the submission is preferred over a copy in a subfolder."""
+    found = []
+    for parent, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("__MACOSX", "__pycache__")]
+        for name in names:
+            path = os.path.join(parent, name)
+            if name.endswith(".ipynb") and not name.startswith(".") and os.path.isfile(path) \
+                    and not os.path.islink(path):
+                found.append(os.path.relpath(path, folder))
+    return sorted(found, key=lambda rel: (-rel.count(os.sep), rel))
+
+
 def locked_sources(notebook):
     """{grade id: source} of the read-only cells (tests, setup) of a notebook."""
     sources = {}
@@ -123,11 +136,9 @@ def inspect(course, assignment, submission, released=None):
     expected = assignment.notebooks
     notebooks = {}
     candidates = {}  # notebook name -> list of (file name, how it matched)
-    for filename in sorted(os.listdir(submission.folder)):
+    for filename in _notebook_files(submission.folder):
         path = os.path.join(submission.folder, filename)
-        if not filename.endswith(".ipynb") or not os.path.isfile(path):
-            continue
-        stem = filename[: -len(".ipynb")]
+        stem = os.path.basename(filename)[: -len(".ipynb")]
         notebook, problem = _read_notebook(path)
         if problem:
             submission.problems.append(problem)
@@ -153,6 +164,8 @@ def inspect(course, assignment, submission, released=None):
             continue
         (filename, how), rest = options[0], options[1:]
         submission.staged[stem] = filename
+        if os.path.dirname(filename) and how == "exact":
+            submission.notes.append(f"graded {filename} as {stem}.ipynb (found in a subfolder)")
         if how == "renamed":
             submission.notes.append(f"graded {filename} as {stem}.ipynb (the file was renamed)")
         if released and stem in released:
@@ -177,67 +190,3 @@ def stage(course, assignment, submission):
             continue
         shutil.copyfile(path, os.path.join(target, filename))
     return target
-
-
-# ---------------------------------------------------------------------------
-# Submissions from an LMS zip
-# ---------------------------------------------------------------------------
-
-
-def collect_zip(course, assignment, zip_paths, log):
-    """Extract LMS zips with nbgrader's zip_collect plugins into ``submitted/``.
-
-    Returns a list of messages. A student whose submitted folder already exists
-    keeps it when the zip's files are the same; when they differ the folder is
-    left alone and the conflict is reported (nothing a student handed in is
-    overwritten).
-    """
-    from nbgrader.apps.zipcollectapp import ZipCollectApp
-
-    messages = []
-    app = ZipCollectApp()
-    app.initialize([assignment.name, "--force", "--log-level=WARN"])
-    app.coursedir.assignment_id = assignment.name
-    app.init_plugins()
-    archive = app._format_collect_path(app.archive_directory)
-    os.makedirs(archive, exist_ok=True)
-    for zip_path in zip_paths:
-        if not os.path.isfile(zip_path):
-            raise SystemExit(f"--zip {zip_path}: no such file")
-        destination = os.path.join(archive, os.path.basename(zip_path))
-        if os.path.abspath(zip_path) != os.path.abspath(destination):
-            if os.path.exists(destination) and not filecmp.cmp(zip_path, destination, shallow=False):
-                raise SystemExit(
-                    f"{destination} exists and differs from {zip_path}: rename one of them, "
-                    "or move the old one out of the archive folder"
-                )
-            shutil.copyfile(zip_path, destination)
-    app.extract_archive_files()
-    extracted = app._format_collect_path(app.extracted_directory)
-    files = sorted(
-        os.path.join(folder, name) for folder, _, names in os.walk(extracted) for name in names
-    )
-    collected = app._collect_files(files) if files else {}
-    for student, data in sorted(collected.items()):
-        target = course.step_dir(course.submitted_dir, student, assignment.name)
-        pairs = [(src, os.path.join(target, os.path.basename(dest)))
-                 for src, dest in zip(data["src_files"], data["dest_files"])]
-        if os.path.isdir(target):
-            same = all(os.path.exists(dest) and filecmp.cmp(src, dest, shallow=False) for src, dest in pairs)
-            if not same:
-                messages.append(
-                    f"{student}: submitted/{student}/{assignment.name} already exists and differs from the zip; "
-                    "kept the folder (move it away to take the zip's copy)"
-                )
-            continue
-        os.makedirs(target)
-        for src, dest in pairs:
-            shutil.copyfile(src, dest)
-        if data.get("timestamp") is not None:
-            with open(os.path.join(target, "timestamp.txt"), "w") as handle:
-                handle.write(str(data["timestamp"]))
-        messages.append(f"{student}: collected {len(pairs)} file(s) from the zip")
-    skipped = len(files) - sum(len(d["src_files"]) for d in collected.values())
-    if skipped:
-        log(f"zip: {skipped} file(s) did not match FileNameCollectorPlugin.named_regexp and were skipped")
-    return messages

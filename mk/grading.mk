@@ -12,6 +12,8 @@
 #        [REGRADE=1]                      grade again what was graded before from the same files
 #        [SCHEDULER=tcp://host:8786]      grade on a Dask cluster (README, "On a cluster")
 #        [ZIP=submissions.zip]            ... after collecting an LMS download into submitted/
+#        [LMS=moodle|canvas|blackboard]   how the download names students (default folders; docs/lms.md)
+#        [ROSTER=class.csv]               the class list: who was expected (remembered for later runs)
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
@@ -37,7 +39,8 @@ grade: setup
 	@test -n "$(ASSIGNMENT)" || { \
 	  echo "usage: make grade ASSIGNMENT=<name>|all [ZIP=file.zip] [TIMEOUT=seconds] [STUDENT=id] [WORKERS=n] [REGRADE=1]"; \
 	  echo "assignments: $$(ls solutions | tr '\n' ' ')"; exit 2; }
-	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") \
+	$(BIN)/python -m grading grade "$(ASSIGNMENT)" $(if $(ZIP),--zip "$(ZIP)") $(if $(LMS),--lms "$(LMS)") \
+	  $(if $(ROSTER),--roster "$(ROSTER)") \
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(STUDENT),--student "$(STUDENT)") \
 	  $(if $(UNSAFE_NO_SANDBOX),--no-sandbox) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REGRADE),--regrade) \
 	  $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")

@@ -161,7 +161,8 @@ def grade_class(tmp_path_factory):
         extra = ["--zip", str(archive)] if assignment == "06-checkerboard" else []
         runs[assignment] = run_grading(course, "grade", assignment, *extra)
     with open(course / "grades.csv", newline="") as handle:
-        grades = {f'{row["assignment"]}/{row["student_id"]}': float(row["score"]) for row in csv.DictReader(handle)}
+        grades = {f'{row["assignment"]}/{row["student_id"]}': float(row["score"]) if row["score"] else None
+                  for row in csv.DictReader(handle)}
     reports = {}
     for assignment in runs:
         with open(course / ".grading" / "reports" / f"{assignment}.json") as handle:
@@ -191,10 +192,10 @@ def test_solutions_blank_and_partial_submissions_score_exactly_as_expected(grade
 def test_grades_csv_holds_every_assignment_and_student(graded_class):
     expected = {key: float(score) for key, score in graded_class["expected"].items()}
     pairs = [key.split("/") for key in expected]
-    # students without a submission for an assignment appear with 0
+    # students without a submission for an assignment appear with a blank score (not submitted), never 0
     for assignment in {a for a, _ in pairs}:
         for student in {s for _, s in pairs}:
-            expected.setdefault(f"{assignment}/{student}", 0.0)
+            expected.setdefault(f"{assignment}/{student}", None)
     got = {key: value for key, value in graded_class["grades"].items() if not key.startswith("01-output-size/")}
     assert got == expected
 

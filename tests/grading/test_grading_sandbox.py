@@ -401,7 +401,7 @@ def _grade(course):
     run = run_grading(course, "grade", ASSIGNMENT, "--timeout", "15", timeout=1200)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     with open(Path(course) / "grades.csv", newline="") as handle:
-        grades = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)
+        grades = {row["student_id"]: float(row["score"]) if row["score"] else None for row in csv.DictReader(handle)
                   if row["assignment"] == ASSIGNMENT}
     with open(Path(course) / ".grading" / "reports" / f"{ASSIGNMENT}.json") as handle:
         report = {row["student"]: row for row in json.load(handle)["results"]}
