@@ -79,7 +79,7 @@ def _parser():
                             "remembered for later runs")
     grade.add_argument("--student", action="append", default=[], metavar="ID",
                        help="grade only this student (may be repeated)")
-    grade.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+    grade.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
                        help="seconds a cell may run before it scores 0 (default: nbgrader_config.py, 30)")
     grade.add_argument("--kernel", default=None, metavar="NAME",
                        help="kernelspec that runs the submissions (default: the sandboxed kernel "

@@ -347,7 +347,7 @@ def grade_assignments(course, names, options):
     started = time.monotonic()
     if options.feedback:
         _check_feedback_setting()
-    plans, jobs, skipped, refused = [], [], [], {}
+    plans, jobs, skipped, refused, without = [], [], [], {}, []
     roster = roster_for(course, getattr(options, "roster", None))
     for name in names:
         assignment = course.assignment(name)
@@ -358,10 +358,8 @@ def grade_assignments(course, names, options):
         submissions = find_submissions(course, assignment, options.student)
         if not submissions:
             if len(names) == 1:
-                raise SystemExit(
-                    f"no submissions for {name}: expected folders {course.submitted_dir}/<student>/{name}/ "
-                    "(or pass --zip FILE with the LMS download)"
-                )
+                raise SystemExit(_no_submissions(course, assignment, options.student))
+            without.append(name)
             continue
         prepare_gradebook(course, assignment, options)
         template = template_for(course, assignment, options)
@@ -401,6 +399,9 @@ def grade_assignments(course, names, options):
         plans.append((assignment, results))
     if not plans:
         raise SystemExit("no submissions for " + ", ".join(names))
+    if without:
+        _say(f"No submissions{' of ' + ', '.join(options.student) if options.student else ''} for "
+             f"{', '.join(without)}: nothing to grade there")
 
     total = sum(r.status != "not submitted" for _, results in plans for r in results)
     points = ", ".join(f"{a.name} ({sum(x.status != 'not submitted' for x in r)}, {sum(a.points.values()):g} points)"
@@ -445,9 +446,11 @@ def grade_assignments(course, names, options):
         json.dump(timing, handle, indent=1)
     outcome = {}
     for assignment, results in plans:
-        with open(os.path.join(reports, f"{assignment.name}.json"), "w") as handle:
+        path = os.path.join(reports, f"{assignment.name}.json")
+        record = _class_record(path, results) if options.student else [asdict(r) for r in results]
+        with open(path, "w") as handle:
             json.dump({"assignment": assignment.name, "seconds": round(elapsed, 2),
-                       "results": [asdict(r) for r in results],
+                       "results": record,
                        "not_collected": refused.get(assignment.name, [])}, handle, indent=1)
     gradebook = write_grades_csv(course, csv_path, roster,
                                  {a.name: sum(a.points.values()) for a in course.assignments.values()})
@@ -477,6 +480,31 @@ def _check_feedback_setting():
         hidden_tests_shown()
     except ValueError as error:
         raise SystemExit(str(error)) from None
+
+
+def _no_submissions(course, assignment, students):
+    """Why an assignment has nothing to grade, naming what was asked for and what there is."""
+    folder = course.step_dir(course.submitted_dir)
+    present = sorted(name for name in (os.listdir(folder) if os.path.isdir(folder) else [])
+                     if os.path.isdir(os.path.join(folder, name, assignment.name)))
+    if students:
+        return (f"no submission of {', '.join(repr(s) for s in students)} for {assignment.name}; "
+                + (f"students with one: {', '.join(present[:20])}{' ...' if len(present) > 20 else ''}"
+                   if present else "nobody has handed it in yet"))
+    return (f"no submissions for {assignment.name}: expected folders {course.submitted_dir}/<student>/"
+            f"{assignment.name}/ (or pass --zip FILE with the LMS download)")
+
+
+def _class_record(path, results):
+    """This run's results, and the earlier record's for every student this run did not grade (a partial run)."""
+    seen = {result.student for result in results}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            earlier = json.load(handle).get("results", [])
+    except (OSError, ValueError, AttributeError):
+        earlier = []
+    kept = [row for row in earlier if isinstance(row, dict) and row.get("student") not in seen]
+    return sorted([asdict(result) for result in results] + kept, key=lambda row: str(row.get("student")))
 
 
 def generate_feedback(course, assignment, options, students):
