@@ -49,8 +49,13 @@ def _publish(answer):
 
 
 def _where(error):
-    """The student's lines in the traceback (the last few), as 'file:line: code' strings."""
-    frames = traceback.extract_tb(error.__traceback__)[1:]  # [0] is answer() below
+    """The student's lines in the traceback (the last few), as 'file:line: code' strings.
+
+    Not the frames of a refusal package (grading.refusals): its message names what was used.
+    """
+    walked = [(frame, line) for frame, line in traceback.walk_tb(error.__traceback__)
+              if "_Refused" not in frame.f_globals]
+    frames = traceback.StackSummary.extract(walked)[1:]  # [0] is answer() below
     return [f"{frame.filename}, line {frame.lineno}: {(frame.line or '').strip()}"[:300] for frame in frames[-4:]]
 
 
