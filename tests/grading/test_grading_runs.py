@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.classroom import answered, copy_course, run_grading, write_submission
-from support.sandboxed import sandbox_reason
+from support.sandboxed import require_sandbox
 
 from grading.course import Course
 
@@ -17,9 +17,7 @@ ASSIGNMENT, NOTEBOOK = "01-output-size", "output_size"
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    reason = sandbox_reason()
-    if reason:
-        pytest.skip(reason)
+    require_sandbox()
     root = tmp_path_factory.mktemp("runs")
     copy_course(ROOT, root)
     c = Course(str(root))

@@ -22,6 +22,17 @@ def sandbox_reason():
     return None
 
 
+def require_sandbox():
+    """Skip the calling test where the sandbox cannot start; in CI, fail it (CI must grade in the sandbox)."""
+    import pytest
+
+    reason = sandbox_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"the grading sandbox must work in CI: {reason}")
+        pytest.skip(reason)
+
+
 def run_sandboxed(code, folder, allow_torch=False, timeout=120):
     """Run ``code`` in a sandboxed kernel of the given policy, started in ``folder``; return (stdout, errors).
 
