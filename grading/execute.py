@@ -29,6 +29,7 @@ error output, so it scores 0. And it caps what one cell may print: past
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import math
 import os
@@ -49,8 +50,10 @@ from traitlets import Integer
 
 from . import outcomes
 from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
+from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
 from .kernel.serve import ANSWER_MIME, request_code
 from .remote import GraderNamespace, KernelCallFailed
+from .seeds import course_secret, grading_context
 
 ANSWER_LIMIT_BYTES = 48 * 2**20  # one answer from the kernel (the socket refuses messages over 64 MiB)
 HIDDEN_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")
@@ -275,6 +278,9 @@ class GuardedExecute(Execute):
         self.allows_torch = policy.allow_torch
         teacher = {grade_id(c): c for c in source.cells if is_test_cell(c) or is_setup_cell(c)}
         tests = GraderNamespace(self, exercise_names(source))
+        self._hidden = HiddenTests(parent=self)
+        self._seeds = context_for(course_secret(create=True, say=self.log.warning), resources, [
+            c.source for c in self.nb.cells if c.cell_type == "code" and grade_id(c) not in teacher])
         for cell in source.cells:
             if is_setup_cell(cell):
                 tests.run_setup(cell.source, f"<setup cell {grade_id(cell)}>")
@@ -377,7 +383,8 @@ class GuardedExecute(Execute):
         """The kernel's environment: which packages it may not import (the sandbox hides them)."""
         from .sandbox import KERNEL_NAME, write_package_stubs
 
-        env = dict(os.environ)
+        env = {name: value for name, value in os.environ.items()
+               if name not in ("GRADING_SECRET", "GRADING_SECRET_FILE")}  # never the course secret
         env["GRADING_SANDBOX_HIDE"] = ",".join(policy.hidden_packages)
         if policy.hidden_packages and self.kernel_name != KERNEL_NAME:
             # Outside the sandbox (--no-sandbox) the same stubs come first on the path: the
@@ -425,19 +432,29 @@ class GuardedExecute(Execute):
         self._limit_key = ("test", index)
         self._deadline = time.monotonic() + (self.timeout or 30)
         self._printed_by_student = []
+        self._printed_in_hidden = []
         self._test_notes = []
+        self._tests = tests
         try:
-            printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
+            with grading_context(dataclasses.replace(self._seeds, test=grade_id)):
+                printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
         finally:
             self._limit_key = None
         outputs = []
         if printed:
             outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
-        if self._printed_by_student:
-            text = "".join(self._printed_by_student)
+        shown = self._printed_by_student + (self._printed_in_hidden if self._hidden.show_output else [])
+        if shown:
             outputs.append(nbformat.v4.new_output(
-                "stream", name="stdout", text="[printed by your code while the tests ran]\n" + text))
-        if error is not None:
+                "stream", name="stdout", text="[printed by your code while the tests ran]\n" + "".join(shown)))
+        if self._printed_in_hidden and not self._hidden.show_output:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_PRINTED))
+        if error is not None and tests.in_hidden and not self._hidden.show_configuration:
+            self.log.info("%s: a hidden test failed (not shown in the feedback): %s", grade_id, "\n".join(lines))
+            where = [line for line in lines if line.startswith(f"<test cell {grade_id}>, line ")][:1]
+            ename = error_family(error)
+            outputs.append(_error_output(ename, HIDDEN_FAILED, where + [f"{ename}: {HIDDEN_FAILED}"]))
+        elif error is not None:
             outputs.append(_error_output(type(error).__name__, str(error)[:20000], lines))
         for ename, evalue in self._test_notes:
             outputs.append(_error_output(ename, evalue))
@@ -472,9 +489,10 @@ class GuardedExecute(Execute):
             raise KernelCallFailed("your code ran out of time and ignored the interrupt") from None
         finally:
             self.timeout = timeout
+        printed = self._printed_in_hidden if self._tests.in_hidden else self._printed_by_student
         for output in cell.outputs:
             if output.get("output_type") == "stream":
-                self._printed_by_student.append(output.get("text", ""))
+                printed.append(output.get("text", ""))
         if self._timed_out(cell):
             self._note_timeout()
             if not self._answers():

@@ -342,6 +342,7 @@ def grade_assignments(course, names, options):
     from .gradebook import already_graded, digest, has_submission
 
     started = time.monotonic()
+    use_course_secret()
     plans, jobs, skipped = [], [], []
     for name in names:
         assignment = course.assignment(name)
@@ -523,6 +524,16 @@ def _summary(name, results, elapsed, course, csv_path, options):
         f"Logs: {os.path.relpath(course.state('logs', name), course.root)}/",
     ]
     return "\n".join(lines)
+
+
+def use_course_secret():
+    """Read (or create, the first time) the course secret once, for every submission of the run."""
+    from .seeds import SecretError, course_secret, use_secret
+
+    try:
+        use_secret(course_secret(create=True, say=_say))
+    except SecretError as error:
+        raise SystemExit(f"cannot grade: {error}") from None
 
 
 def ensure_tools_on_path():
