@@ -62,6 +62,7 @@ c.Autograde.sanitize_preprocessors = [
     "grading.repair.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
+    "grading.repair.DropUnknownCells",
     "grading.repair.RestoreMissingCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]

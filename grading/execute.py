@@ -50,6 +50,7 @@ from traitlets import Integer
 
 from . import outcomes
 from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
+from .fromcode import flag_output, missing_answer_cells, run_order
 from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
 from .kernel.serve import ANSWER_MIME, request_code
 from .remote import GraderNamespace, KernelCallFailed
@@ -304,9 +305,13 @@ class GuardedExecute(Execute):
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
                 self.log.info("kernel ready after %.2f s more", time.monotonic() - waiting)
                 self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
-                for index, cell in enumerate(self.nb.cells):
-                    if cell.cell_type != "code":
-                        continue
+                missing = missing_answer_cells(source, self.nb)
+                if missing:
+                    self.log.warning("Answer cells %s are missing: running the student's cells first, then the tests",
+                                     ", ".join(missing))
+                flagged = not missing
+                for index in run_order(self.nb.cells, teacher, bool(missing)):
+                    cell = self.nb.cells[index]
                     if self._stopped is not None:
                         cell.outputs = [_error_output(outcomes.NOT_RUN, self._stopped)]
                         continue
@@ -315,6 +320,9 @@ class GuardedExecute(Execute):
                     if mine is not None and is_test_cell(mine):
                         cell.source = mine.source
                         self._run_test_cell(cell, index, tests, grade_id(mine))
+                        if not flagged:
+                            cell.outputs.insert(0, flag_output())
+                            flagged = True
                     else:
                         if mine is not None:
                             cell.source = mine.source
