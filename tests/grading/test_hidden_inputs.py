@@ -101,13 +101,16 @@ def test_the_hidden_part_of_a_test_cell_starts_at_its_marker():
 
 
 def test_the_students_kernel_never_gets_the_secret(monkeypatch, tmp_path):
+    """Once the grader read $GRADING_SECRET, it is gone from the environment every kernel starts with."""
     from grading.execute import GuardedExecute, Policy
 
+    monkeypatch.setattr(seeds, "_given", None)
     monkeypatch.setenv("GRADING_SECRET", SECRET)
-    monkeypatch.setenv("GRADING_SECRET_FILE", str(tmp_path / "secret"))
+    assert seeds.course_secret() == SECRET.encode()
+    assert "GRADING_SECRET" not in os.environ
+    assert seeds.course_secret() == SECRET.encode()  # still known to the grader
     env = GuardedExecute()._kernel_environment(Policy(allow_torch=True), str(tmp_path))
-    assert "GRADING_SECRET" not in env and "GRADING_SECRET_FILE" not in env
-    assert SECRET not in json.dumps(env)
+    assert "GRADING_SECRET" not in env and SECRET not in json.dumps(env)
 
 
 def test_every_hidden_test_draws_from_hidden_rng():
