@@ -340,9 +340,9 @@ def _run_jobs_on_cluster(course, jobs, options, progress):
 def grade_assignments(course, names, options):
     """Grade every submission of the assignments ``names`` in one run; returns {name: [Result]}."""
     from .gradebook import already_graded, digest, has_submission
+    use_course_secret()  # read (or created) once, before anything is graded
 
     started = time.monotonic()
-    use_course_secret()
     plans, jobs, skipped = [], [], []
     for name in names:
         assignment = course.assignment(name)
