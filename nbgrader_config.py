@@ -55,6 +55,11 @@ c.ExecutePreprocessor.kernel_name = os.environ.get("GRADING_KERNEL", "")
 # kernel has no network; see grading/kernelmanager.py).
 c.ExecutePreprocessor.kernel_manager_class = "grading.kernelmanager.PrivateSocketKernelManager"
 c.GuardedExecute.probe_timeout = 10
+# Hidden tests draw each student's inputs from the course secret (docs/hidden-inputs.md); the
+# feedback shows neither a failed hidden test's configuration nor what the student's code printed
+# while the hidden tests ran, unless these are True.
+c.HiddenTests.show_configuration = False
+c.HiddenTests.show_output = False
 
 # Before running: nbgrader's sanitizing steps, with duplicated cells handled
 # without failing the notebook, and deleted test and read-only cells put back
@@ -64,6 +69,7 @@ c.Autograde.sanitize_preprocessors = [
     "grading.repair.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
+    "grading.repair.DropUnknownCells",
     "grading.repair.RestoreMissingCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]

@@ -13,8 +13,9 @@ The test cells of every exercise notebook import this module. It does five thing
   ``tolist()`` values, so replacing ``numpy.testing`` or ``torch.allclose`` does
   not change a verdict, and their messages name the configuration and give the
   expected and received shape or values;
-- :func:`random_transpose_config` and friends draw the seeded random
-  configurations of the hidden tests;
+- :func:`random_transpose_config` and friends draw the random configurations
+  of the hidden tests, from :func:`hidden_rng` (:mod:`grading.seeds`: other
+  inputs for each student when graded, fixed ones elsewhere);
 - a failed check raises :class:`CheckFailed` (an ``AssertionError``), whose
   message carries the call, expected against received, the hint and the
   student's own lines; in a notebook IPython shows only the test cell's line and
@@ -49,6 +50,8 @@ import warnings
 
 import numpy as np
 
+from .seeds import hidden_rng, hidden_seed  # noqa: F401 (for the hidden tests: per student when graded)
+
 __all__ = [
     "CheckFailed",
     "ForbiddenCall",
@@ -59,6 +62,8 @@ __all__ = [
     "expect_array",
     "expect_equal",
     "expect_raises",
+    "hidden_rng",
+    "hidden_seed",
     "hint_text",
     "random_transpose_config",
     "random_arrays",

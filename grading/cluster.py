@@ -30,7 +30,10 @@ SETTINGS = ("timeout", "kernel", "sandbox", "nbgrader_arg", "student_time_limit"
 
 
 def settings_of(options):
-    return {name: getattr(options, name) for name in SETTINGS}
+    """The run's settings for a worker, with the course secret the hidden tests' inputs derive from."""
+    from .seeds import course_secret
+
+    return dict({name: getattr(options, name) for name in SETTINGS}, secret=course_secret().decode())
 
 
 def read_folder(folder):
@@ -121,10 +124,12 @@ def autograde_one(course, request_path):
 
     from .grade import autograde_job
     from .sandbox import choose_kernel
+    from .seeds import use_secret
 
     with open(request_path) as handle:
         request = json.load(handle)
     options = SimpleNamespace(**{name: request[name] for name in SETTINGS})
+    use_secret(request["secret"])  # the coordinator's: every worker draws the same hidden inputs
     options.kernel = choose_kernel(options.kernel, options.sandbox)
     if options.kernel is None:
         return 2

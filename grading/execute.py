@@ -29,6 +29,7 @@ error output, so it scores 0. And it caps what one cell may print: past
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import math
 import os
@@ -47,8 +48,10 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from . import outcomes
+from . import outcomes, seeds
 from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
+from .fromcode import flag_output, missing_answer_cells, run_order
+from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
 from .kernel.serve import ANSWER_MIME, request_code
 from .kernelenv import REFUSED_WITHOUT_TORCH
 from .remote import GraderNamespace, KernelCallFailed
@@ -290,6 +293,9 @@ class GuardedExecute(Execute):
         self.allows_torch = policy.allow_torch
         teacher = {grade_id(c): c for c in source.cells if is_test_cell(c) or is_setup_cell(c)}
         tests = GraderNamespace(self, exercise_names(source))
+        self._hidden = HiddenTests(parent=self)
+        self._seeds = context_for(seeds.course_secret(create=True, say=self.log.warning), resources, [
+            c.source for c in self.nb.cells if c.cell_type == "code" and grade_id(c) not in teacher])
         for cell in source.cells:
             if is_setup_cell(cell):
                 tests.run_setup(cell.source, f"<setup cell {grade_id(cell)}>")
@@ -316,9 +322,13 @@ class GuardedExecute(Execute):
                 if wait_sealed is not None and self._kernel_name_for(nb) == KERNEL_NAME:
                     wait_sealed()
                 self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
-                for index, cell in enumerate(self.nb.cells):
-                    if cell.cell_type != "code":
-                        continue
+                missing = missing_answer_cells(source, self.nb)
+                if missing:
+                    self.log.warning("Answer cells %s are missing: running the student's cells first, then the tests",
+                                     ", ".join(missing))
+                flagged = not missing
+                for index in run_order(self.nb.cells, teacher, bool(missing)):
+                    cell = self.nb.cells[index]
                     if self._stopped is not None:
                         cell.outputs = [_error_output(outcomes.NOT_RUN, self._stopped)]
                         continue
@@ -327,6 +337,9 @@ class GuardedExecute(Execute):
                     if mine is not None and is_test_cell(mine):
                         cell.source = mine.source
                         self._run_test_cell(cell, index, tests, grade_id(mine))
+                        if not flagged:
+                            cell.outputs.insert(0, flag_output())
+                            flagged = True
                     else:
                         if mine is not None:
                             cell.source = mine.source
@@ -446,19 +459,29 @@ class GuardedExecute(Execute):
             self._budget = min(self._budget, self.time_after_a_timeout)
         self._deadline = time.monotonic() + self._budget
         self._printed_by_student = []
+        self._printed_in_hidden = []
         self._test_notes = []
+        self._tests = tests
         try:
-            printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
+            with seeds.grading_context(dataclasses.replace(self._seeds, test=grade_id)):
+                printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
         finally:
             self._limit_key = None
         outputs = []
         if printed:
             outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
-        if self._printed_by_student:
-            text = "".join(self._printed_by_student)
+        shown = self._printed_by_student + (self._printed_in_hidden if self._hidden.show_output else [])
+        if shown:
             outputs.append(nbformat.v4.new_output(
-                "stream", name="stdout", text="[printed by your code while the tests ran]\n" + text))
-        if error is not None:
+                "stream", name="stdout", text="[printed by your code while the tests ran]\n" + "".join(shown)))
+        if self._printed_in_hidden and not self._hidden.show_output:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_PRINTED))
+        if error is not None and tests.in_hidden and not self._hidden.show_configuration:
+            self.log.info("%s: a hidden test failed (not shown in the feedback): %s", grade_id, "\n".join(lines))
+            where = [line for line in lines if line.startswith(f"<test cell {grade_id}>, line ")][:1]
+            ename = error_family(error)
+            outputs.append(_error_output(ename, HIDDEN_FAILED, where + [f"{ename}: {HIDDEN_FAILED}"]))
+        elif error is not None:
             outputs.append(_error_output(type(error).__name__, str(error)[:20000], lines))
         for ename, evalue in self._test_notes:
             outputs.append(_error_output(ename, evalue))
@@ -493,9 +516,10 @@ class GuardedExecute(Execute):
             raise KernelCallFailed("your code ran out of time and ignored the interrupt") from None
         finally:
             self.timeout = timeout
+        printed = self._printed_in_hidden if self._tests.in_hidden else self._printed_by_student
         for output in cell.outputs:
             if output.get("output_type") == "stream":
-                self._printed_by_student.append(output.get("text", ""))
+                printed.append(output.get("text", ""))
         if self._timed_out(cell):
             self._note_timeout()
             if not self._answers():

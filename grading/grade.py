@@ -343,6 +343,7 @@ def _run_jobs_on_cluster(course, jobs, options, progress):
 def grade_assignments(course, names, options):
     """Grade every submission of the assignments ``names`` in one run; returns {name: [Result]}."""
     from .gradebook import already_graded, digest, has_submission
+    use_course_secret()  # read (or created) once, before anything is graded
 
     started = time.monotonic()
     if options.feedback:
@@ -587,6 +588,16 @@ def _summary(name, results, elapsed, course, csv_path, options, refused=(), shee
         f"Logs: {os.path.relpath(course.state('logs', name), course.root)}/",
     ]
     return "\n".join(lines)
+
+
+def use_course_secret():
+    """Read (or create, the first time) the course secret once, for every submission of the run."""
+    from .seeds import SecretError, course_secret, use_secret
+
+    try:
+        use_secret(course_secret(create=True, say=_say))
+    except SecretError as error:
+        raise SystemExit(f"cannot grade: {error}") from None
 
 
 def ensure_tools_on_path():

@@ -155,13 +155,17 @@ class _Shell:
         return lambda *args, **kwargs: None
 
 
-def _compile(source, label):
+def _transform(source, label):
     from IPython.core.inputtransformer2 import TransformerManager
 
     code = TransformerManager().transform_cell(source)
     # so that tracebacks (and the feedback's "<test cell ...>, line N: ...") show the test's line
     linecache.cache[label] = (len(code), None, code.splitlines(True), label)
-    return compile(code, label, "exec")
+    return code
+
+
+def _compile(source, label):
+    return compile(_transform(source, label), label, "exec")
 
 
 def _short_traceback(error, label):
@@ -182,6 +186,7 @@ class GraderNamespace:
         self.channel = channel
         self.names = sorted(names)
         self.globals = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": lambda: _Shell()}
+        self.in_hidden = False  # whether the running test cell has reached its hidden tests
 
     def run_setup(self, source, label):
         """A teacher's setup cell (imports, helpers); its failure shows in the tests that need it."""
@@ -207,13 +212,24 @@ class GraderNamespace:
                     self.globals[name] = Opaque(f"a value the grader cannot read ({error})")
 
     def run_test(self, source, label):
-        """Run a test cell; returns (what it printed, None) or (what it printed, error lines)."""
+        """Run a test cell; returns (what it printed, None, []) or (what it printed, error, error lines).
+
+        The cell's visible tests run first, then its hidden tests (see
+        :mod:`grading.hidden`), in the same namespace; ``self.in_hidden`` says
+        which part is running, or where the cell stopped.
+        """
+        from .hidden import split_at_hidden
+
         printed = io.StringIO()
+        self.in_hidden = False
         try:
             self._bind_student_names()
-            code = _compile(source, label)
+            visible, hidden = split_at_hidden(_transform(source, label), label)
             with contextlib.redirect_stdout(printed):
-                exec(code, self.globals)
+                exec(compile(visible, label, "exec"), self.globals)
+                if hidden is not None:
+                    self.in_hidden = True
+                    exec(compile(hidden, label, "exec"), self.globals)
         except KernelCallFailed as error:
             return printed.getvalue(), error, [f"{type(error).__name__}: {error}"]
         except Exception as error:  # noqa: BLE001 (any failure of a test is its verdict)

@@ -9,7 +9,8 @@ nbgrader's ``OverwriteCells`` restores the source of locked cells that a student
 *edited*, but a *deleted* test cell simply is not run (and its grade stays
 whatever it was). Its ``add_missing_cells`` option restores deleted grade cells
 only, and fails when the cell before a deleted one is itself missing or is a
-read-only cell. :class:`RestoreMissingCells` puts every missing locked cell
+read-only cell. :class:`DropUnknownCells` makes a cell whose grade id the gradebook does not know
+a plain cell. :class:`RestoreMissingCells` puts every missing locked cell
 (tests and read-only setup cells) back, with the gradebook's source, right after
 the nearest earlier cell of the teacher's notebook that the submission still has.
 """
@@ -46,6 +47,26 @@ class DropDuplicateIds(NbGraderPreprocessor):
                 cell.metadata.pop("editable", None)
             else:
                 seen.add(name)
+        return nb, resources
+
+
+class DropUnknownCells(NbGraderPreprocessor):
+    """Cells whose grade id the gradebook does not know become plain cells (the student's, run in the kernel).
+
+    nbgrader's ``OverwriteCells`` removes such a cell's grade id but keeps the
+    rest of its nbgrader metadata, and ``CheckCellMetadata`` then refuses the
+    whole notebook: a cell pasted from another notebook, or one a student marked
+    as a test of their own, left the whole submission ungraded.
+    """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            meta = cell.get("metadata", {})
+            if isinstance(meta, dict) and "nbgrader" in meta and grade_id(cell) is None:
+                self.log.warning("A cell with nbgrader metadata but no known grade id becomes a plain cell")
+                del meta["nbgrader"]
+                meta.pop("deletable", None)
+                meta.pop("editable", None)
         return nb, resources
 
 

@@ -6,6 +6,7 @@ import json
 
 from . import outcomes
 from .cells import grade_id, is_test_cell
+from .fromcode import FROM_CODE_NOTE, is_flag
 
 
 def notes_from_notebook(path):
@@ -34,6 +35,8 @@ def notes_from_notebook(path):
                 not_run += 1
         if is_test_cell(cell) and (errors or stderr):
             failed.append(name)
+        if is_test_cell(cell) and any(is_flag(out) for out in outputs):
+            notes.append(f"{FROM_CODE_NOTE} (review it)")
     if forbidden:
         notes.append(f"imported torch or source_lib, which this assignment does not allow ({', '.join(forbidden)})")
     if not_run:

@@ -43,7 +43,7 @@ def test_each_graded_part_has_a_solution_visible_tests_and_hidden_tests(path):
         assert meta["locked"] and meta["points"] > 0, cell.id
         visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
         assert hidden and "### END HIDDEN TESTS" in hidden, f"{cell.id}: no hidden tests"
-        assert "default_rng(" in hidden or "range(" in hidden, f"{cell.id}: hidden tests should sweep configurations"
+        assert "hidden_rng(" in hidden or "range(" in hidden, f"{cell.id}: hidden tests should sweep configurations"
         assert "grading.checks" in visible, f"{cell.id}: compare through grading.checks"
         # nbgrader reads a value shown by the last line (e.g. a bare number) as partial credit
         last = ast.parse(cell.source).body[-1]

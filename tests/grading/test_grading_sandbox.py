@@ -170,7 +170,7 @@ for top in ["/", os.getcwd(), "/tmp", "{course}"]:
                 text = open(os.path.join(folder, name), "rb").read(2_000_000)
             except OSError:
                 continue
-            markers = [("BEGIN " + word).encode() for word in ("HIDDEN TESTS", "SOLUTION")] + [b"default_rng(" + b"1101)"]
+            markers = [("BEGIN " + word).encode() for word in ("HIDDEN TESTS", "SOLUTION")] + [b"hidden_rng(" + b"1101)"]
             if any(marker in text for marker in markers):
                 found.append(os.path.join(folder, name))
 print("files read:", seen > 0, "hidden tests found:", found)

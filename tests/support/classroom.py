@@ -106,11 +106,17 @@ def copy_course(source_root, target):
 
 
 def run_grading(course_root, *args, timeout=1800, env=None):
-    """``python -m grading ARGS`` in ``course_root`` with this Python's tools first on PATH (and ``env`` added)."""
+    """``python -m grading ARGS`` in ``course_root`` with this Python's tools first on PATH (and ``env`` added).
+
+    Unless ``env`` names one, the course secret is the file ``<course_root>.grading-secret``.
+    """
     import subprocess
     import sys
 
     env = dict(os.environ, **(env or {}))
+    if not env.get("GRADING_SECRET") and not env.get("GRADING_SECRET_FILE"):
+        # the course copy's own secret (created by the first run, next to it), not the machine user's
+        env["GRADING_SECRET_FILE"] = os.path.abspath(course_root).rstrip(os.sep) + ".grading-secret"
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "grading", *args],
