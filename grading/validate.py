@@ -89,9 +89,19 @@ def _label(notebook, cell):
     return f"{name}" + (f" (in \u201c{part}\u201d)" if part else "")
 
 
+def run_notebook(validator, notebook, folder):
+    """``notebook`` run top to bottom in a fresh kernel from ``folder``, as nbgrader validate runs it.
+
+    ``make release`` runs the teacher's notebooks (solutions and hidden tests) the same way.
+    """
+    from nbgrader import utils
+
+    with utils.chdir(folder):
+        return validator._preprocess(notebook)
+
+
 def validate(course, path, out):
     """Run and score the notebook at ``path``; write the report to ``out``; return the exit status."""
-    from nbgrader import utils
     from nbgrader.validator import Validator
 
     try:
@@ -118,8 +128,7 @@ def validate(course, path, out):
 
     folder = os.path.dirname(os.path.abspath(path))
     try:
-        with utils.chdir(folder):
-            notebook = validator._preprocess(notebook)
+        notebook = run_notebook(validator, notebook, folder)
     except Exception as error:  # noqa: BLE001 (a kernel that dies or cannot start: say so, do not crash)
         out.write(f"\nVALIDATION FAILED: the notebook could not be run to the end ({type(error).__name__}: "
                   f"{str(error)[:2000]}). Restart the kernel, run all cells in Jupyter to find the cell "
