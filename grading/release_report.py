@@ -45,7 +45,7 @@ def released_notebook(path):
         else:
             other[_cell_key(cell, index)] = cell.source
     with open(path, "rb") as handle:
-        return {"tests": tests, "other": other, "bytes": handle.read()}
+        return {"tests": tests, "other": other, "metadata": dict(notebook.metadata), "bytes": handle.read()}
 
 
 def _gradebook_tests(course, name):
@@ -140,8 +140,12 @@ def notebook_changes(old, new, recorded, teacher):
         lines.append(f"TOTAL: {_g(total_before)} -> {_g(total_after)} points")
     else:
         lines.append(f"total: {_g(total_after)} points (as before)")
+    metadata = sorted(key for key in set(old["metadata"]) | set(new["metadata"])
+                      if old["metadata"].get(key) != new["metadata"].get(key))
+    if metadata:
+        lines.insert(-1, f"notebook metadata changed: {', '.join(metadata)}")
     if len(lines) == 1:
-        lines.insert(0, "the file changed (metadata or format only)")
+        lines.insert(0, "the file changed (cell metadata or format only)")
     return lines
 
 
