@@ -201,6 +201,11 @@ def run_solution(course, path, where, out):
     if not problems:
         out.write(f"passed all {len(tests)} test cells ({_g(sum(points(c) for c in tests))} points) "
                   f"in {time.monotonic() - started:.1f} s\n")
+        reported = executed.metadata.get("language_info")
+        if reported and reported != notebook.metadata.get("language_info"):
+            out.write(f"      note: the kernel reports language_info {dict(reported)}, the notebook says "
+                      f"{dict(notebook.metadata.get('language_info', {}))}; JupyterLab marks such a notebook modified "
+                      "on opening (docs/chapters-in-jupyterlab.md)\n")
     else:
         out.write(f"FAILED ({len(problems)} problem{'s' if len(problems) > 1 else ''})\n")
     out.flush()
