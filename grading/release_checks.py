@@ -3,7 +3,7 @@
 - **Headings agree with the points.** A heading that names points, ``## 2. Pad · 填充 (4 points)`` or
   ``（4 分）``, must name the points of the test cells in its section (up to the next heading of the same
   or a higher level); "This notebook is worth **10 points**" / "本 notebook 共 **10 分**" must name the
-  notebook's total.
+  notebook's total (other sentences that name points are not read).
 - **No test cell ends in a value.** nbgrader reads the value a test cell shows (its ``execute_result``)
   as the cell's score, and fails on one that is not a number: the last statement of a test cell, in the
   teacher's version and in the students' (hidden tests removed), must not be an expression that shows a
@@ -30,8 +30,9 @@ from .cells import grade_id, is_test_cell, nbgrader_metadata
 NUMBER = r"(\d+(?:\.\d+)?)"
 # "(3 points)", "(1 point)", "（3 分）", "(3 分)"; in a heading they name the section's points.
 HEADING_POINTS = re.compile(rf"[(（]\s*{NUMBER}\s*(?:points?|分)\s*[)）]", re.IGNORECASE)
-# "worth **10 points**", "共 **10 分**": the notebook's total.
-TOTAL_POINTS = re.compile(rf"worth\s+\**\s*{NUMBER}\s*points?\b|共\s*\**\s*{NUMBER}\s*分", re.IGNORECASE)
+# "This notebook is worth **10 points**", "本 notebook 共 **10 分**": the notebook's total.
+TOTAL_POINTS = re.compile(rf"notebook\s+is\s+worth\s+\**\s*{NUMBER}\s*points?\b|notebook\s*共\s*\**\s*{NUMBER}\s*分",
+                          re.IGNORECASE)
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 

@@ -118,6 +118,10 @@ def test_every_heading_form_is_read(heading):
     assert len(problems) == 1 and "says" in problems[0] and "worth 3 (test-f 3)" in problems[0], problems
     assert heading_problems(notebook_with(heading.replace("2", "3"), 3), "nb") == []
     assert heading_problems(notebook_with("## 1. Part", 3), "nb") == []
+    # the total is read from "This notebook is worth"/"本 notebook 共", not from other sentences
+    assert len(heading_problems(notebook_with("## 1. Part", 3, "This notebook is worth **4 points**."), "nb")) == 1
+    assert len(heading_problems(notebook_with("## 1. Part", 3, "本 notebook 共 **4 分**。"), "nb")) == 1
+    assert heading_problems(notebook_with("## 1. Part", 3, "Each part is worth 2 points."), "nb") == []
 
 
 def test_a_broken_solution_is_refused_with_the_test_and_its_message(course):
