@@ -124,5 +124,6 @@ def test_make_setup_installs_the_jupyterlab_settings_into_the_environment(tmp_pa
     installed = tmp_path / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "book-chapters.json"
     assert installed.read_bytes() == (REPO / "jupyterlab-settings" / "book-chapters.json").read_bytes()
     assert "pip install" not in result.stdout
-    os.utime(stamp)
+    later = installed.stat().st_mtime + 10
+    os.utime(stamp, (later, later))
     assert subprocess.run(["make", "-q", "setup"], cwd=tmp_path).returncode == 1  # a reinstall copies them again
