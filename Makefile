@@ -17,7 +17,16 @@ export MPLBACKEND := Agg
 
 .PHONY: setup system-deps book test test-lib test-book lint bench clean-book clean
 
-setup: $(STAMP)
+# JupyterLab settings the course ships (jupyterlab-settings/*.json): JupyterLab in .venv layers every
+# file of its overrides.d over its defaults; book-chapters.json opens chapters as notebooks.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
+LAB_SETTINGS  := $(patsubst jupyterlab-settings/%,$(LAB_OVERRIDES)/%,$(wildcard jupyterlab-settings/*.json))
+
+setup: $(STAMP) $(LAB_SETTINGS)
+
+$(LAB_OVERRIDES)/%.json: jupyterlab-settings/%.json $(STAMP)
+	@mkdir -p $(LAB_OVERRIDES)
+	cp $< $@
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else "Python 3.10 or newer is needed (3.11 is tested), found %d.%d; set PYTHON=python3.11" % v[:2])'

@@ -1,6 +1,7 @@
 """The teacher's commands (run from the repository root; `make grade` etc. call these).
 
-    python -m grading release [ASSIGNMENT ...]     regenerate exercises/ from solutions/
+    python -m grading release [ASSIGNMENT ...]     check solutions/, regenerate exercises/, say what changed
+                  [--no-run]                    ... without running the solutions against their tests
     python -m grading check-release                 exit 1 if exercises/ is out of date
     python -m grading grade ASSIGNMENT [--zip FILE] grade a class end to end
     python -m grading grade all [--workers N]       every assignment, in one run
@@ -32,6 +33,9 @@ def _parser():
 
     release = commands.add_parser("release", help="regenerate exercises/ from solutions/ (nbgrader generate_assignment)")
     release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    release.add_argument("--no-run", dest="run", action="store_false",
+                         help="do not run the solutions against their visible and hidden tests (quicker; "
+                              "the headings and test cells are still checked)")
 
     commands.add_parser("check-release", help="check that exercises/ is exactly what solutions/ generates")
 
@@ -137,11 +141,11 @@ def main(argv=None):
     if options.command == "release":
         from .release import release
 
-        release(course, options.assignments)
+        return release(course, options.assignments, run=options.run)
     elif options.command == "check-release":
-        from .release import check_release
+        from .release import check_release, static_problems
 
-        problems = check_release(course)
+        problems = static_problems(course, list(course.assignments)) + check_release(course)
         if problems:
             print("exercises/ is not what solutions/ generates:")
             for problem in problems:

@@ -1,9 +1,14 @@
-"""Releasing the exercises: ``exercises/`` is what ``nbgrader generate_assignment`` makes of ``solutions/``."""
+"""Releasing the exercises: ``exercises/`` is what ``nbgrader generate_assignment`` makes of ``solutions/``.
+
+``make release`` first checks the teacher's notebooks (:mod:`grading.release_checks`), then
+regenerates ``exercises/`` and says what changed (:mod:`grading.release_report`); docs/release.md.
+"""
 
 from __future__ import annotations
 
 import filecmp
 import os
+import sys
 import tempfile
 
 from .runner import ChildFailed, nbgrader_app, run_in_child
@@ -29,14 +34,69 @@ def generate(course, names, release_dir, db_url, log_dir):
             raise SystemExit(f"nbgrader generate_assignment {name} failed: {error}") from None
 
 
-def release(course, names):
-    """Regenerate ``exercises/<assignment>/`` from ``solutions/``."""
+def _teacher_notebooks(course, names):
+    """(assignment, path, shown path) of every teacher's notebook of ``names``."""
+    for name in names:
+        for stem in course.assignment(name).notebooks:
+            path = os.path.join(course.step_dir(course.source_dir, ".", name), stem + ".ipynb")
+            yield name, path, os.path.relpath(path, course.root)
+
+
+def static_problems(course, names):
+    """Headings that disagree with the points, test cells that end in a value (no notebook is run)."""
+    import nbformat
+
+    from .release_checks import heading_problems, value_problems
+
+    problems = []
+    for _, path, shown in _teacher_notebooks(course, names):
+        notebook = nbformat.read(path, as_version=4)
+        problems += heading_problems(notebook, shown) + value_problems(notebook, shown)
+    return problems
+
+
+def _refuse(problems, what, out):
+    out.write(f"\nNOT RELEASED: {what}; exercises/ was not changed.\n")
+    for problem in problems:
+        out.write(f"  - {problem}\n")
+    out.write("Fix solutions/ and run `make release` again.\n")
+    out.flush()
+    return 1
+
+
+def release(course, names, run=True, out=sys.stdout):
+    """Check the teacher's notebooks, regenerate ``exercises/<assignment>/`` and say what changed.
+
+    Refuses (exit status 1, ``exercises/`` untouched) when a heading's points disagree with the
+    metadata, a test cell ends in a value, or (unless ``run`` is false) a solution fails its own
+    visible or hidden tests.
+    """
     names = names or list(course.assignments)
     for name in names:
         course.assignment(name)
+    problems = static_problems(course, names)
+    if problems:
+        return _refuse(problems, f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in solutions/", out)
+    if run:
+        from .release_checks import run_solution
+
+        notebooks = list(_teacher_notebooks(course, names))
+        out.write(f"Running each solution against its visible and hidden tests ({len(notebooks)} notebooks; "
+                  "`make release NO_RUN=1` skips this)...\n")
+        for number, (_, path, shown) in enumerate(notebooks, 1):
+            out.write(f"  [{number}/{len(notebooks)}] {shown}: ")
+            out.flush()
+            problems += run_solution(course, path, shown, out)
+        if problems:
+            return _refuse(problems, "a solution does not pass its own tests", out)
+    else:
+        out.write("Not running the solutions against their tests (--no-run).\n")
+    from .release_report import report, snapshot
+
+    before = snapshot(course, names)
     generate(course, names, course.release_dir, course.db_url, course.state("logs"))
-    for name in names:
-        print(f"released {name} -> {os.path.relpath(course.step_dir(course.release_dir, '.', name), course.root)}/")
+    report(course, names, before, out)
+    return 0
 
 
 def _files(folder):

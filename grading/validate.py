@@ -174,6 +174,18 @@ def run_as_graded(course, notebook, path, out):
     return run
 
 
+def run_notebook(validator, notebook, folder):
+    """``notebook`` run top to bottom in a fresh kernel from ``folder``, as nbgrader validate runs it.
+
+    ``make release`` runs the teacher's notebooks (solutions and hidden tests, their test cells in the
+    kernel as written) this way; a student's notebook is validated as graded (:func:`run_as_graded`).
+    """
+    from nbgrader import utils
+
+    with utils.chdir(folder):
+        return validator._preprocess(notebook)
+
+
 def validate(course, path, out):
     """Run and score the notebook at ``path``; write the report to ``out``; return the exit status."""
     from nbgrader import utils

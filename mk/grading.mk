@@ -1,5 +1,6 @@
 # Exercises and grading (see README, "Exercises and grading"). From the repository root:
-#   make release                          regenerate exercises/ from solutions/ (then commit both)
+#   make release [NO_RUN=1]               check solutions/ (each run against its tests unless NO_RUN=1),
+#                                         regenerate exercises/, print what changed (then commit both)
 #   make check-release                    fail if exercises/ is not what solutions/ generates
 #   make validate NB=path/to/notebook.ipynb  run a notebook as the grader does (its kernel, the released
 #                                         tests), with whole messages; exit status 1 if a test fails,
@@ -26,7 +27,7 @@ student-copy: setup
 	@$(BIN)/python -m grading student-copy "$(DEST)"
 
 release: setup
-	$(BIN)/python -m grading release $(ASSIGNMENTS)
+	$(BIN)/python -m grading release $(if $(NO_RUN),--no-run) $(ASSIGNMENTS)
 
 check-release: setup
 	$(BIN)/python -m grading check-release
