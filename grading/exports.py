@@ -200,11 +200,19 @@ GRADES_HEADER = ["assignment", "student_id", "name", "email", "status", "score",
                  "raw_score", "late_submission_penalty", "timestamp", "why"]
 
 
-def write_grades_csv(course, path, roster, max_scores):
-    """grades.csv: one row per student and assignment, sorted by student id; blank score unless graded."""
+def current_gradebook(course):
+    """:func:`read_gradebook` of the course, read in a forked child (the gradebook's connections stay there)."""
     from .runner import run_in_child
 
-    gradebook = run_in_child(lambda: read_gradebook(course.db_url), course.state("logs", "export.log"))
+    return run_in_child(lambda: read_gradebook(course.db_url), course.state("logs", "export.log"))
+
+
+def write_grades_csv(course, path, roster, max_scores, gradebook=None):
+    """grades.csv: one row per student and assignment, sorted by student id; blank score unless graded.
+
+    ``gradebook`` is :func:`current_gradebook`'s, read here unless given.
+    """
+    gradebook = gradebook if gradebook is not None else current_gradebook(course)
     rows = []
     for assignment, student, status, why, grade in status_table(course, gradebook, roster):
         name, email = person(student, roster, gradebook, lms_names(course, assignment))

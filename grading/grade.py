@@ -20,7 +20,7 @@ import nbformat
 
 from . import report
 from .downloads import collect, load_state
-from .exports import account_for, no_notebook, roster_for, write_grades_csv, write_lms_sheets
+from .exports import account_for, current_gradebook, no_notebook, roster_for, write_grades_csv, write_lms_sheets
 from .lms import check_student_id
 from .runner import Child, ChildFailed, nbgrader_app, run_children, run_in_child
 from .submissions import STAGED, find_submissions, inspect, locked_sources, stage
@@ -30,7 +30,8 @@ from .submissions import STAGED, find_submissions, inspect, locked_sources, stag
 class Result:
     student: str
     status: str = "not graded"  # "graded", "not graded", "no notebook" or "not submitted"
-    score: float = 0.0
+    score: float = 0.0  # the gradebook's (manual scores included)
+    auto_score: float | None = None  # the autograder's, where it differs from the gradebook's or was read from it
     max_score: float = 0.0
     notebooks: dict = field(default_factory=dict)
     failed_tests: list = field(default_factory=list)
@@ -192,11 +193,24 @@ class Job:
     outcome: object = None  # what the child returned (or how it failed), until it is recorded
 
 
+SLOW_AFTER = 60.0  # seconds: a submission still being graded after this is named, and again every SLOW_AFTER
+
+
 class Progress:
-    """One line per finished submission, with the whole run's done/total, failures, rate and time left."""
+    """One line per finished submission, with the whole run's done/total, failures, rate and time left,
+    and a line naming a submission that is still being graded after :data:`SLOW_AFTER` seconds."""
 
     def __init__(self, total):
         self.total, self.done, self.failed, self.started = total, 0, 0, time.monotonic()
+        self.named = {}  # id(job) -> when it was last named as slow
+
+    def slow(self, running, now):
+        for job in running:
+            since = now - job.started
+            if since >= SLOW_AFTER and now - self.named.get(id(job), job.started) >= SLOW_AFTER:
+                self.named[id(job)] = now
+                _say(f"  ... still grading {job.assignment.name} {job.submission.student} after {since:.0f} s "
+                     "(each cell may run its timeout; an endless loop costs one timeout per notebook)")
 
     def finished(self, job, note=""):
         self.done += 1
@@ -237,7 +251,7 @@ def _finish(course, job, outcome, options, in_process=False):
         forget_student(course, job.assignment, submission.student, in_process)
         return
     result.status = "graded"
-    result.score = scores["score"]
+    result.score = result.auto_score = scores["score"]
     result.max_score = scores["max_score"]
     result.notebooks = scores["notebooks"]
     result.failed_tests += outcome["failed"]
@@ -268,8 +282,9 @@ def _run_jobs(course, jobs, options, progress):
         while waiting or running:
             fill()
             deadlines = [job.child.deadline for job in running if job.child.deadline]
-            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            ready, _, _ = select.select([job.child for job in running], [], [], wait)
+            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else SLOW_AFTER
+            ready, _, _ = select.select([job.child for job in running], [], [], min(wait, SLOW_AFTER / 2))
+            progress.slow(running, time.monotonic())
             ready = {id(child) for child in ready}
             now = time.monotonic()
             finished = []
@@ -446,6 +461,9 @@ def grade_assignments(course, names, options):
     with open(os.path.join(reports, "timing.json"), "w") as handle:
         json.dump(timing, handle, indent=1)
     outcome = {}
+    gradebook = current_gradebook(course)
+    for assignment, results in plans:
+        _current_scores(results, gradebook["grades"].get(assignment.name, {}))
     for assignment, results in plans:
         path = os.path.join(reports, f"{assignment.name}.json")
         record = _class_record(path, results) if options.student else [asdict(r) for r in results]
@@ -453,8 +471,8 @@ def grade_assignments(course, names, options):
             json.dump({"assignment": assignment.name, "seconds": round(elapsed, 2),
                        "results": record,
                        "not_collected": refused.get(assignment.name, [])}, handle, indent=1)
-    gradebook = write_grades_csv(course, csv_path, roster,
-                                 {a.name: sum(a.points.values()) for a in course.assignments.values()})
+    write_grades_csv(course, csv_path, roster, {a.name: sum(a.points.values()) for a in course.assignments.values()},
+                     gradebook)
     for assignment, results in plans:
         profile = load_state(course, assignment.name).get("profile")
         sheets[assignment.name] = write_lms_sheets(course, assignment.name, profile, gradebook, roster,
@@ -481,6 +499,24 @@ def _check_feedback_setting():
         hidden_tests_shown()
     except ValueError as error:
         raise SystemExit(str(error)) from None
+
+
+GRADEBOOK_NOTE = "in the gradebook (the autograder gave"
+
+
+def _current_scores(results, grades):
+    """The gradebook's score of each graded result (a manual score included), noted where it is not the autograder's."""
+    for result in results:
+        grade = grades.get(result.student)
+        if result.status != "graded" or not grade or grade.get("score") is None:
+            continue
+        if result.auto_score is None:
+            result.auto_score = result.score
+        result.notes = [note for note in result.notes if GRADEBOOK_NOTE not in note]
+        result.score = grade["score"]
+        if abs(result.score - result.auto_score) > 1e-9:
+            result.notes.append(f"{result.score:g} {GRADEBOOK_NOTE} {result.auto_score:g}): a manual score or a "
+                                "late penalty")
 
 
 def _no_submissions(course, assignment, students):

@@ -56,3 +56,41 @@ def test_a_run_over_every_assignment_names_those_nobody_handed_in(course):
     assert run.returncode == 0, run.stdout[-3000:]
     others = ", ".join(name for name in sorted(Course(str(course)).assignments) if name != ASSIGNMENT)
     assert f"No submissions for {others}: nothing to grade there" in run.stdout
+
+
+def test_the_summary_shows_a_manual_score_from_the_gradebook(course):
+    from nbgrader.api import Gradebook
+
+    from grading.course import Course as _Course
+
+    with Gradebook(_Course(str(course)).db_url) as gradebook:
+        grade = gradebook.find_grade("test-transpose-size", "output_size", ASSIGNMENT, "bob")
+        grade.manual_score = 1.0  # of 3: the teacher took two points off by hand
+        gradebook.db.commit()
+    run = run_grading(course, "grade", ASSIGNMENT, timeout=900)  # nothing changed: nothing is graded again
+    assert run.returncode == 0, run.stdout[-3000:]
+    bob = next(line for line in run.stdout.splitlines() if line.startswith("  bob "))
+    assert "8/10" in bob, run.stdout
+    assert "8 in the gradebook (the autograder gave 10): a manual score or a late penalty" in run.stdout
+    rows = {row["student"]: row for row in _record(course)}
+    assert rows["bob"]["score"] == 8 and rows["bob"]["auto_score"] == 10
+
+
+def test_a_submission_still_being_graded_is_named_once_a_minute(capsys):
+    from types import SimpleNamespace
+
+    from grading.grade import SLOW_AFTER, Progress
+
+    progress = Progress(total=3)
+    now = 1000.0
+    slow = SimpleNamespace(started=now - SLOW_AFTER - 1, assignment=SimpleNamespace(name=ASSIGNMENT),
+                           submission=SimpleNamespace(student="carol"))
+    quick = SimpleNamespace(started=now - 5, assignment=SimpleNamespace(name=ASSIGNMENT),
+                            submission=SimpleNamespace(student="dave"))
+    progress.slow([slow, quick], now)
+    progress.slow([slow, quick], now + SLOW_AFTER / 2)  # named already, a moment ago
+    progress.slow([slow], now + SLOW_AFTER + 1)  # (dave finished meanwhile)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" after ")[0].strip() for line in lines] == [f"... still grading {ASSIGNMENT} carol"] * 2
+    assert lines[1].split(" after ")[1].startswith(f"{2 * SLOW_AFTER + 2:.0f} s")
+    assert "dave" not in "".join(lines)
