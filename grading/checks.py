@@ -457,6 +457,20 @@ def _largest_difference(received, expected):
     return math.inf if math.isnan(difference) else difference
 
 
+_PLAIN_KINDS = {bool: ("a bool", "布尔值"), int: ("an int", "整数"), float: ("a float", "浮点数"),
+                str: ("a str", "字符串"), list: ("a list", "列表"), tuple: ("a tuple", "元组"),
+                dict: ("a dict", "字典"), type(None): ("None", "None")}
+
+
+def kind_of(value):
+    """What ``value`` is, in plain words: (English, Chinese), e.g. ("a list", "列表"), or a qualified type name."""
+    for cls in type(value).__mro__:
+        if cls in _PLAIN_KINDS:
+            return _PLAIN_KINDS[cls]
+    name = f"{type(value).__module__}.{type(value).__name__}"
+    return name, name
+
+
 def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
     """Fail unless ``received`` is a numpy array of ``expected``'s shape and values.
 
@@ -466,10 +480,10 @@ def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
     extra = hint_text(hint)
     expected = np.asarray(expected)
     if type(received) is not type(expected):
-        kind = f"{type(received).__module__}.{type(received).__name__}"
+        kind, kind_zh = kind_of(received)
         raise CheckFailed(
             f"{case}: expected a numpy array, received {kind}\n"
-            f"应当返回 numpy 数组，实际得到 {kind}{extra}"
+            f"应当返回 numpy 数组，实际得到{kind_zh}{extra}"
         )
     if received.shape != expected.shape:
         raise CheckFailed(
@@ -525,8 +539,13 @@ def expect_equal(received, expected, case, *, hint="", source=""):
     else:
         ok = received == expected
     if not ok:
-        raise CheckFailed(f"{case}: expected {plain(expected)!r}{origin}, received {received!r}\n"
-                          f"应为 {plain(expected)!r}{origin_zh}，实际得到 {received!r}{extra}")
+        want, got = plain(expected), plain(received)
+        kinds, kinds_zh = "", ""
+        if kind_of(got) != kind_of(want):  # 2.0 for 2, a list for a tuple: say which is which
+            kinds = f" ({kind_of(received)[0]}, not {kind_of(want)[0]})"
+            kinds_zh = f"（是{kind_of(received)[1]}，不是{kind_of(want)[1]}）"
+        raise CheckFailed(f"{case}: expected {want!r}{origin}, received {received!r}{kinds}\n"
+                          f"应为 {want!r}{origin_zh}，实际得到 {received!r}{kinds_zh}{extra}")
 
 
 def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):

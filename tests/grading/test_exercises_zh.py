@@ -293,7 +293,7 @@ def test_a_failing_check_says_expected_received_and_the_hint_in_chinese_too():
     assert "expected (期望):" in message and "received (实际):" in message
 
     message = failure(checks.check, lambda x, stride: wrong.tolist(), (X, 2), expected)
-    assert "应当返回 numpy 数组，实际得到 builtins.list" in message
+    assert "应当返回 numpy 数组，实际得到列表" in message
     message = failure(checks.expect_equal, 5, 6, "f(3)", source="torch", hint=("count again", "再数一遍"))
     assert message.splitlines()[1:] == ["应为 6（torch 的结果），实际得到 5", "Hint: count again", "提示：再数一遍"]
 

@@ -148,7 +148,7 @@ def test_only_real_numpy_arrays_are_accepted():
         def __eq__(self, other):
             return True
 
-    with pytest.raises(AssertionError, match="expected a numpy array, received builtins.list"):
+    with pytest.raises(AssertionError, match="expected a numpy array, received a list"):
         expect_array([[0.0, 0.0], [0.0, 0.0]], expected, "case")
     with pytest.raises(AssertionError, match="expected a numpy array"):
         expect_array(np.ones((2, 2)).view(LooksLikeAnArray), expected, "case")
@@ -242,3 +242,17 @@ def test_random_configurations_are_all_accepted_by_torch():
         seen_groups.add(config["groups"])
         seen_unequal |= config["stride"][0] != config["stride"][1]
     assert seen_groups == {1, 2, 3} and seen_unequal
+
+
+@pytest.mark.parametrize("received, expected, words", [
+    (2.0, 2, ("(a float, not an int)", "（是浮点数，不是整数）")),
+    (True, 2, ("(a bool, not an int)", "（是布尔值，不是整数）")),
+    ("2", 2, ("(a str, not an int)", "（是字符串，不是整数）")),
+])
+def test_a_value_of_another_type_is_named_in_plain_words(received, expected, words):
+    with pytest.raises(AssertionError) as failure:
+        expect_equal(received, expected, "f(1)", source="torch")
+    assert all(word in str(failure.value) for word in words), str(failure.value)
+    with pytest.raises(AssertionError) as same_kind:
+        expect_equal(3, 2, "f(1)", source="torch")
+    assert "not an int" not in str(same_kind.value)
