@@ -45,6 +45,10 @@ setup: .venv/.installed
 \t@test -x .venv/bin/python || $(PYTHON) -m venv .venv
 \t.venv/bin/python -m pip install -qq --upgrade "pip>=24"
 \t.venv/bin/python -m pip install -qq -r requirements.txt
+\t@# nbgrader's teacher tools (Create Assignment, Formgrader, its Validate button) are not a student's:
+\t@# validation is `make validate`, which runs a notebook as the grader does
+\t$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader > /dev/null 2>&1
+\t$(BIN)/jupyter labextension lock --level=sys_prefix @jupyter/nbgrader > /dev/null 2>&1
 \t@touch $@
 
 lab: setup
