@@ -106,7 +106,7 @@ def grade_on_worker(assignment, student, staged, template, settings):
             tail = ""
             if os.path.exists(log_path):
                 with open(log_path, errors="replace") as handle:
-                    tail = handle.read()[-2000:]
+                    tail = handle.read()[-20000:]
             how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
             return {"error": f"grading failed on worker {socket.gethostname()} ({how}): {tail}"}
         with open(result_path) as handle:

@@ -313,6 +313,7 @@ class GuardedExecute(Execute):
                     self.km = self.create_kernel_manager()
                 self.start_new_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch))
             waiting = time.monotonic()
+            self._connect(resources, policy, scratch)
             with self.setup_kernel(cleanup_kc=False):
                 info_msg = self.wait_for_reply(self.kc.kernel_info())
                 if info_msg is not None:
@@ -359,6 +360,32 @@ class GuardedExecute(Execute):
             shutil.rmtree(scratch, ignore_errors=True)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def _connect(self, resources, policy, scratch):
+        """Connect to the kernel once it answers; one that died while starting is started once more.
+
+        No student code has run yet when a kernel dies before its first answer
+        (a machine under load, a sandbox cut short), so the submission gets a
+        fresh kernel rather than "not graded". A second death is reported as usual.
+        """
+        try:
+            self.start_new_kernel_client()
+            return
+        except RuntimeError as error:
+            if "died" not in str(error):
+                raise
+            self.log.warning("The kernel died while it started (%s); starting a fresh one", error)
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None:  # (nbclient has usually cleaned it up already)
+            stop_kernel(self.km)
+        self.km = self.create_kernel_manager()
+        workdir = os.path.join(scratch, "submission")
+        if not os.path.isdir(workdir):
+            workdir = self._private_copy(resources, scratch)
+        self.start_new_kernel(cwd=workdir, env=self._kernel_environment(policy, scratch))
+        self.start_new_kernel_client()
 
     def _kernel_name_for(self, nb):
         """The kernelspec this notebook runs with: the configured one, else the notebook's own."""
