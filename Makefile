@@ -15,7 +15,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: setup system-deps book test test-lib test-book lint bench clean-book clean
+.PHONY: setup system-deps book test test-fast test-lib test-book lint bench clean-book clean
 
 # JupyterLab settings the course ships (jupyterlab-settings/*.json): JupyterLab in .venv layers every
 # file of its overrides.d over its defaults; book-chapters.json opens chapters as notebooks.
@@ -52,6 +52,14 @@ book: setup
 
 test: setup system-deps lint book pdf
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout=900 --durations=25
+
+# The quick loop: the library against torch, doctests, and the pure-Python grading and text tests;
+# no book build, no kernel (about 20 s on 2 cores). `make test` runs all of these too.
+FAST_TESTS := tests/lib source_lib tests/grading/test_grading_checks.py tests/grading/test_refusals.py \
+              tests/grading/test_grading_remote.py tests/book/test_interface_words.py tests/book/test_sources_text.py
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -n 2 $(FAST_TESTS)
 
 test-lib: setup
 	$(BIN)/python -m pytest -n 2 tests/lib source_lib
