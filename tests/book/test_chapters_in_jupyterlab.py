@@ -15,19 +15,14 @@ Without ``/usr/bin/chromium`` the browser test is skipped, except when ``$CI`` i
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 
 import nbformat
 import pytest
 from support.book_paths import REPO
 from support.browser import CHROMIUM, need_chromium
+from support.jupyterlab import running_jupyterlab
 
 CHAPTER = "book/lecture/02-four-steps.md"
 EXERCISE = "exercises/01-output-size/output_size.ipynb"
@@ -60,12 +55,6 @@ def test_a_notebook_names_its_kernel_as_the_kernel_reports_itself(path, python3_
     assert written == {key: value for key, value in language_info.items() if key != "version"}
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """A JupyterLab server with the course's settings whose root holds copies of the chapter and the exercise."""
@@ -81,39 +70,9 @@ def jupyterlab(tmp_path_factory):
     config = root / ".config" / "labconfig"
     config.mkdir(parents=True)
     (config / "page_config.json").write_text(json.dumps({"disabledExtensions": {"@jupyter/nbgrader": True}}))
-    port, token = free_port(), "open-test-" + os.urandom(8).hex()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTER_RUNTIME_DIR=str(root / ".runtime"))
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-               f"--LabApp.user_settings_dir={root / '.settings'}", f"--LabApp.app_settings_dir={app_settings.parent}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--ServerApp.jpserver_extensions=jupyter_lsp=False"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed in the finally below
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n" + (root / "server.log").read_text(errors="replace")[-3000:])
-                time.sleep(0.5)
+    extra = [f"--LabApp.app_settings_dir={app_settings.parent}", "--ServerApp.jpserver_extensions=jupyter_lsp=False"]
+    with running_jupyterlab(root, config.parent, extra, "open-test") as (url, token):
         yield root, f"{url}/lab?token={token}&reset"
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(10)
-        log.close()
 
 
 def open_by_double_clicks(page, relative):

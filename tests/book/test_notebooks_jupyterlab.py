@@ -26,20 +26,16 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 from support.book_paths import REPO, book_html_dir
 from support.browser import CHROMIUM, need_chromium
+from support.jupyterlab import running_jupyterlab
 
 import source_lib as sl
 from source_lib.showsource import SourceCode, show_source, source_without_docstring
@@ -158,12 +154,6 @@ def test_shown_function_source_is_on_the_web_page():
 # --- JupyterLab -------------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def chapter_notebook():
     chosen = os.environ.get("JUPYTERLAB_NOTEBOOK")
     if chosen:
@@ -193,41 +183,11 @@ def jupyterlab():
     (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": {"@jupyter/nbgrader": True}}))
     unused = ["nbgrader.server_extensions." + name for name in ("formgrader", "validate_assignment", "assignment_list",
                                                                  "course_list")] + ["jupyter_lsp"]
-    port, token = free_port(), "chapter-test-" + os.urandom(8).hex()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(root / ".runtime"))
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-               f"--LabApp.user_settings_dir={root / '.settings'}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               *[f"--ServerApp.jpserver_extensions={name}=False" for name in unused]]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed in the finally below
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
-                              start_new_session=True)
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n" + (root / "server.log").read_text(errors="replace")[-3000:])
-                time.sleep(0.5)
-        print(f"JupyterLab answered after {time.monotonic() - deadline + 120:.1f} s")
-        yield f"{url}/lab/tree/chapter.ipynb?token={token}&reset"
+        with running_jupyterlab(root, config, [f"--ServerApp.jpserver_extensions={name}=False" for name in unused],
+                                "chapter-test") as (url, token):
+            yield f"{url}/lab/tree/chapter.ipynb?token={token}&reset"
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(10)
-        log.close()
         if os.environ.get("JUPYTERLAB_TEST_LOG"):
             shutil.copy(root / "server.log", os.environ["JUPYTERLAB_TEST_LOG"])
         shutil.rmtree(root, ignore_errors=True)
