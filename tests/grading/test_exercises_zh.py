@@ -125,6 +125,32 @@ def test_every_english_paragraph_of_the_instructions_is_followed_by_its_chinese(
     assert not problems, f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems)
 
 
+def rendered_lists(source):
+    """The items of every list a Markdown renderer (CommonMark, as JupyterLab's and the book's) makes of ``source``."""
+    from markdown_it import MarkdownIt
+
+    lists, open_lists = [], []
+    for token in MarkdownIt("commonmark").parse(source):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            open_lists.append([])
+        elif token.type == "inline" and open_lists:
+            open_lists[-1].append(token.content)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.append(open_lists.pop())
+    return lists
+
+
+@pytest.mark.parametrize("path", RELEASED + SOLUTIONS, ids=lambda p: f"{p.parts[-3]}/{p.parent.name}")
+def test_each_list_of_the_instructions_is_in_one_language(path):
+    """An English list and its Chinese translation right after it stay two lists when rendered, not one."""
+    mixed = []
+    for cell in markdown_cells(path):
+        for items in rendered_lists(cell.source):
+            if len({bool(CJK.search(item)) for item in items}) > 1:
+                mixed.append(f"{cell.id}: " + " / ".join(item[:30] for item in items))
+    assert not mixed, "lists mixing English and Chinese items (separate them, e.g. with <!-- 中文 -->):\n" + "\n".join(mixed)
+
+
 @pytest.mark.parametrize("path", RELEASED, ids=lambda p: p.parent.name)
 def test_the_parts_keep_their_english_and_points_for_the_books_table(path):
     """Headings stay "English · 中文 (N points)": the book's page *Exercises* lists parts ending in "points)"."""
