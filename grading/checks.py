@@ -59,8 +59,10 @@ __all__ = [
     "call",
     "check",
     "describe",
+    "expect",
     "expect_array",
     "expect_equal",
+    "expect_kind",
     "expect_raises",
     "hidden_rng",
     "hidden_seed",
@@ -546,6 +548,27 @@ def expect_equal(received, expected, case, *, hint="", source=""):
             kinds_zh = f"（是{kind_of(received)[1]}，不是{kind_of(want)[1]}）"
         raise CheckFailed(f"{case}: expected {want!r}{origin}, received {received!r}{kinds}\n"
                           f"应为 {want!r}{origin_zh}，实际得到 {received!r}{kinds_zh}{extra}")
+
+
+def expect(condition, case, english, chinese, *, hint=""):
+    """Fail with ``case: english`` and its Chinese line unless ``condition`` holds.
+
+    For the conditions of a test cell that no other ``expect_*`` states (a dict's
+    keys, a range of values): a bare ``assert`` would show the student an
+    English-only line.
+    """
+    if not condition:
+        raise CheckFailed(f"{case}: {english}\n{chinese}{hint_text(hint)}")
+
+
+def expect_kind(received, kind, case, *, name="", hint=""):
+    """Fail unless ``type(received) is kind``; ``name`` is how the message names ``kind`` (e.g. ``nn.ConvTranspose2d``)."""
+    if type(received) is not kind:
+        name = name or kind.__qualname__
+        got, got_zh = kind_of(received)
+        got_zh = f" {got_zh}" if got_zh.isascii() else got_zh
+        raise CheckFailed(f"{case}: expected {name}, received {got}\n"
+                          f"应为 {name}，实际得到{got_zh}{hint_text(hint)}")
 
 
 def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):

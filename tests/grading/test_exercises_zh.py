@@ -400,3 +400,69 @@ def test_validate_reports_in_chinese_too():
     assert f"验证未通过：{len(tests)} 个测试单元中有 {len(tests)} 个失败" in out, out
     assert f"总分 {total} 分中有 {total} 分可能拿不到" in out, out
     assert "还没有写：请把 `raise NotImplementedError(...)` 换成你的代码" in out, out
+
+
+# ---------------------------------------------------------------------------
+# Conditions of the test cells
+# ---------------------------------------------------------------------------
+
+
+def graded_cells(path):
+    return [cell for cell in nbformat.read(path, as_version=4).cells if is_test_cell(cell)]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.parent.name)
+def test_no_test_cell_fails_with_an_english_only_assert(path):
+    """A test cell states its conditions through the bilingual ``expect*`` helpers, never a bare ``assert``."""
+    bare = []
+    for cell in graded_cells(path):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Assert) or (
+                isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                and getattr(node.exc.func, "id", "") == "AssertionError"
+            ):
+                bare.append(f"{grade_id(cell)} line {node.lineno}: {ast.unparse(node)[:80]}")
+    assert not bare, "English-only failures (use grading.checks.expect / expect_kind):\n" + "\n".join(bare)
+
+
+def checkers(path, grade, **names):
+    """The ``check_*`` functions a test cell defines, bound to ``names`` (the student's functions, torch…)."""
+    cell = next(cell for cell in graded_cells(path) if grade_id(cell) == grade)
+    tree = ast.parse(cell.source)
+    tree.body = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+    namespace = dict(names)
+    exec(compile(tree, grade, "exec"), namespace)
+    return namespace
+
+
+def test_exercise_4s_failures_are_explained_in_chinese_too():
+    import torch
+    from torch import nn
+
+    path = next(p for p in SOLUTIONS if p.parent.name == "04-designing-layers")
+
+    def chinese_line(function, *args):
+        message = failure(function, *args)
+        lines = message.splitlines()
+        assert len(lines) >= 2 and cjk_count(lines[1]) >= 2, message
+        return lines[1]
+
+    design = checkers(path, "test-design", design_layer=lambda i, o, k: [2, 1, 1])["check_design"]
+    assert "应返回 dict(stride=..., padding=..., output_padding=...)" in chinese_line(design, 6, 12, 3)
+    design = checkers(path, "test-design",
+                      design_layer=lambda i, o, k: dict(stride=2.0, padding=1, output_padding=1))["check_design"]
+    assert "每个值都必须是整数（int）" in chinese_line(design, 6, 12, 3)
+    design = checkers(path, "test-design",
+                      design_layer=lambda i, o, k: dict(stride=9, padding=1, output_padding=1))["check_design"]
+    assert "需要满足 1 <= stride <= kernel_size" in chinese_line(design, 6, 12, 3)
+
+    upsampler = checkers(path, "test-upsampler", nn=nn, torch=torch,
+                         upsampler=lambda c, f: nn.Conv2d(c, c, 1))["check_upsampler"]
+    assert chinese_line(upsampler, 1, 2) == "应为 nn.ConvTranspose2d，实际得到 torch.nn.modules.conv.Conv2d"
+    upsampler = checkers(path, "test-upsampler", nn=nn, torch=torch,
+                         upsampler=lambda c, f: nn.ConvTranspose2d(c, c, (2, 4), stride=2))["check_upsampler"]
+    assert "请用正方形的层" in chinese_line(upsampler, 1, 2)
+
+    partner = checkers(path, "test-partner", nn=nn, torch=torch, transposed_partner=lambda conv: None)
+    assert chinese_line(partner["check_partner"], nn.Conv2d(1, 1, 3), torch.zeros(1, 1, 5, 5)) == \
+        "应为 nn.ConvTranspose2d，实际得到 None"
