@@ -73,6 +73,8 @@ def quiz_questions(chapter, monkeypatch):
     assert len(cells) == 1, f"{chapter}: expected one code cell tagged quiz, found {len(cells)}"
     assert notebook.cells[-1] is cells[0], f"{chapter}: the quiz cell is not the chapter's last cell"
     assert "remove-input" in cells[0].metadata["tags"]
+    # Its source holds the answers: JupyterLab shows it collapsed (tests/book/test_quiz_jupyterlab.py).
+    assert cells[0].metadata.get("jupyter", {}).get("source_hidden") is True, f"{chapter}: the quiz cell's source shows"
     shown = []
     real_show = quiz.show
     monkeypatch.setattr(quiz, "show", lambda questions, *a, **k: shown.append(questions) or real_show(questions, *a, **k))

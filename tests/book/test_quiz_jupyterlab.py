@@ -39,8 +39,8 @@ def free_port():
 def lab(tmp_path_factory):
     need_chromium()
     root = tmp_path_factory.mktemp("lab")
-    source = [cell for cell in jupytext.read(REPO / CHAPTER).cells if "quiz" in cell.metadata.get("tags", [])][0].source
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    cell = [cell for cell in jupytext.read(REPO / CHAPTER).cells if "quiz" in cell.metadata.get("tags", [])][0]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell.source, metadata=cell.metadata)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, root / "quiz.ipynb")
     home = tmp_path_factory.mktemp("lab-home")
@@ -77,18 +77,20 @@ def lab(tmp_path_factory):
 
 
 def run_the_cell(page):
-    """Run the notebook's cell with Shift+Enter and wait for the quiz it displays.
+    """Run the notebook's cell from the toolbar's Run button and wait for the quiz it displays.
 
-    On a loaded machine JupyterLab may still be wiring the editor when the kernel
-    reports idle, and the key press is lost: the prompt then stays "[ ]:". The key
-    is pressed again until the prompt shows the cell queued or run ("[*]:" or a
+    The cell's source is collapsed (the questions' answers are in it), so the
+    cell is selected through its collapsed input, not its editor. On a loaded
+    machine JupyterLab may still be wiring the notebook when the kernel reports
+    idle, and the click is lost: the prompt then stays "[ ]:". The button is
+    pressed again until the prompt shows the cell queued or run ("[*]:" or a
     number); then the output is awaited.
     """
     deadline = time.monotonic() + WAIT_MS / 1000
     prompt = ".jp-Cell .jp-InputPrompt"
     while True:
-        page.click(".jp-Cell .jp-InputArea-editor")
-        page.keyboard.press("Shift+Enter")
+        page.click(".jp-Cell .jp-Cell-outputWrapper, .jp-Cell", position={"x": 5, "y": 5})
+        page.click("[data-command='notebook:run-cell-and-select-next']")
         try:
             page.wait_for_function(f"/\\[(\\*|\\d+)\\]/.test(document.querySelector('{prompt}').textContent)",
                                    timeout=20_000)
@@ -117,6 +119,10 @@ def test_the_quiz_cell_works_in_jupyterlab(lab):
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(lab, timeout=WAIT_MS)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=WAIT_MS)
+            # The answers are in the cell's source: JupyterLab shows it collapsed.
+            assert page.locator(".jp-Cell .jp-InputPlaceholder").is_visible()
+            assert not page.locator(".jp-Cell .jp-InputArea-editor").is_visible()
+            assert "correct=True" not in page.inner_text(".jp-Notebook")
             run_the_cell(page)
             page.wait_for_function("window.transposedQuizBound === true", timeout=10_000)
 
