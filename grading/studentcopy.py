@@ -28,6 +28,10 @@ STUDENT_PACKAGES = ("jupyterlab", "notebook", "jupytext", "jupyterlab-myst", "nu
 #: Words in a file that would give an answer away; none may be in a student copy.
 ANSWER_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
+# What make's own English "Error N" line after a failed `make validate` is, in both languages.
+ERROR_NOTE = ('(make prints \\"Error $$status\\" next: it means the result above · '
+              '下面 make 显示的 \\"Error $$status\\" 指的就是上面的结果)')
+
 MAKEFILE = """\
 # Set-up and checks for the exercises (README.md). From this folder:
 #   make setup                               creates .venv and installs requirements.txt
@@ -56,8 +60,8 @@ lab: setup
 
 validate: setup
 \t@test -n "$(NB)" || { echo "usage: make validate NB=exercises/01-output-size/output_size.ipynb"; exit 2; }
-\t@$(BIN)/python -m grading validate "$(NB)"
-"""
+\t@$(BIN)/python -m grading validate "$(NB)" || { status=$$?; echo "{error_note}"; exit $$status; }
+""".replace("{error_note}", ERROR_NOTE)
 
 README = """\
 # Transposed convolution: exercises · 转置卷积：练习

@@ -52,6 +52,10 @@ def test_the_student_copy_has_no_answer_and_validates_on_its_own(tmp_path):
 
     notebook = student / "exercises" / "01-output-size" / "output_size.ipynb"
     assert _grading(student, "validate", str(notebook)).returncode == 1  # as released: nothing written yet
+    # its `make validate` says, in both languages, that make's "Error 1" after a failure is that failure
+    planned = subprocess.run(["make", "-n", "validate", f"NB={notebook}"], cwd=student, capture_output=True,
+                             text=True, timeout=60)
+    assert "-m grading validate" in planned.stdout and "下面 make 显示的" in planned.stdout, planned.stdout
     nbformat.write(answered(solved, "01-output-size", "output_size"), str(notebook))
     run = _grading(student, "validate", str(notebook))
     assert run.returncode == 0 and "Success: all 4 test cells passed" in run.stdout, run.stdout + run.stderr

@@ -240,3 +240,13 @@ def test_make_validate_runs_the_module_and_asks_for_a_notebook():
                              capture_output=True, text=True, timeout=60)
     assert planned.returncode == 0, planned.stderr
     assert '-m grading validate "some/notebook.ipynb"' in planned.stdout
+
+
+def test_make_validate_explains_makes_own_error_line_in_both_languages(tmp_path):
+    """make ends a failed recipe with its own English "Error N": the line before it says what that is, in Chinese too."""
+    result = subprocess.run(["make", "--no-print-directory", "validate", f"NB={tmp_path / 'nothing.ipynb'}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    note = result.stdout.strip().splitlines()[-1]
+    assert '"Error 2"' in note and "下面 make 显示的" in note, result.stdout
+    assert "Error 2" in result.stderr  # make's own line, which the note announces
