@@ -250,7 +250,7 @@ def hint_text(hint):
 
 def _with_student_lines(message, error):
     lines = _student_lines(error)
-    return message + ("\nin your code:" + "".join(f"\n  {line}" for line in lines) if lines else "")
+    return message + ("\nin your code · 在你的代码中:" + "".join(f"\n  {line}" for line in lines) if lines else "")
 
 
 class CheckFailed(AssertionError):

@@ -175,7 +175,8 @@ def _short_traceback(error, label):
     head = f"{type(error).__name__}: {error}"
     student = getattr(error, "student_lines", None) or getattr(error.__cause__, "student_lines", None) or []
     # grading.checks' failures already name the student's lines in their message
-    tail = ["in your code:"] + [f"  {line}" for line in student] if student and "\nin your code:" not in head else []
+    label = "in your code · 在你的代码中:"
+    tail = [label] + [f"  {line}" for line in student] if student and f"\n{label}" not in head else []
     return lines + [head] + tail
 
 

@@ -102,7 +102,7 @@ def test_the_graders_feedback_on_an_unsolved_exercise_names_the_function_and_wha
     shown = "\n".join(lines)
     assert isinstance(error, AssertionError)
     assert f"raised NotImplementedError: {name} is not written yet: {WHAT_TO_DO}" in shown
-    assert shown.count("in your code:") == 1, shown  # the student's lines once, not twice
+    assert shown.count("in your code · 在你的代码中:") == 1, shown  # the student's lines once, not twice
     number, call = next((number, line.strip()) for number, line in enumerate(test.source.splitlines(), 1)
                         if line.strip().startswith(f"check({name}"))
     assert f"<test cell test-conv-size>, line {number}: {call}" in lines, shown  # the test's line, with its code
@@ -188,7 +188,7 @@ def test_in_a_notebook_an_exception_in_the_students_code_shows_their_line(execut
     assert len(lines) < 12, lines
     assert not any("checks.py" in line for line in lines), lines
     assert any("raised IndexError" in line for line in lines), lines
-    assert "in your code:" in lines
+    assert "in your code · 在你的代码中:" in lines
     assert any("in flip_kernel: return flipped[len(flipped) + 3]" in line for line in lines), lines
 
 
