@@ -197,8 +197,8 @@ HINTS_ZH = {
         "输出通道 o 是所有输入通道 c 以权重 weight[c, o] 印下的印记之和",
     "bias[o] is added to every pixel of output channel o":
         "偏置 bias[o] 加到输出通道 o 的每个像素上",
-    "dilation puts the kernel taps `dilation` apart; output_padding keeps extra rows/columns at the bottom/right":
-        "膨胀率让卷积核的各个抽头相隔 `dilation`；输出填充在下边和右边多保留几行或几列",
+    "dilation puts the kernel taps `dilation` apart; output_padding adds extra rows/columns at the bottom/right":
+        "膨胀率让卷积核的各个抽头相隔 `dilation`；输出填充在下边和右边再增加几行或几列",
     "group g uses input channels [g*C_in/groups, ...) and produces output channels [g*C_out/groups, ...)":
         "第 g 组使用输入通道 [g*C_in/groups, ...)，产生输出通道 [g*C_out/groups, ...)",
     "groups equal to the number of channels: each channel on its own (depthwise)":
