@@ -71,10 +71,10 @@ LABELS = {
         ("{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
          "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"),
         # the notebook explorers' own words (source_lib.explorer.widgets, .html)
-        "input size": "输入大小",
+        "input size": "输入尺寸",
         "sweep": "扫描参数",
         "from, to": "起止值",
-        "output size": "输出大小",
+        "output size": "输出尺寸",
         "torch refuses": "torch 拒绝",
         "kernel taps reaching each output pixel (uneven rows make checkerboard artifacts)":
         "到达每个输出像素的卷积核抽头数（各行不均匀就会产生棋盘格伪影）",
