@@ -72,7 +72,10 @@ class FourStepsExplorer:
     state : dict
         The :func:`~source_lib.explorer.state.explorer_state` on show.
     grids, message, formula, call : ipywidgets.HTML
-        The widgets that show it.
+        The widgets that show it (``formula`` and ``call`` greyed out, class
+        ``tce-off``, when torch refuses the setting).
+    language : str
+        The language of its words (``"en"`` or ``"zh_CN"``).
     widget : ipywidgets.VBox
         Everything, as displayed.
     updates : int
@@ -150,8 +153,9 @@ class FourStepsExplorer:
         self.state = state
         self.updates += 1
         cfg = state["config"]
-        formula = "<br>".join(f"<code>{html.escape(size_formula(cfg, axis, self.language))}</code>"
-                              for axis in ("height", "width"))
+        lines = state["formula"] if self.language == "en" else [size_formula(cfg, axis, self.language)
+                                                                for axis in ("height", "width")]
+        formula = "<br>".join(f"<code>{html.escape(line)}</code>" for line in lines)
         call = f"<code>{html.escape(state['call'])}</code>"
         if state["message"] is not None:
             sentence = self.words["refusal"].format(message=self._refusal(cfg, state["message"]))
@@ -230,6 +234,8 @@ class SweepExplorer:
         The size plot.
     overlaps : ipywidgets.HTML
         The overlap table.
+    language : str
+        The language of its words (``"en"`` or ``"zh_CN"``).
     widget : ipywidgets.VBox
         Everything, as displayed.
     updates : int
