@@ -3,7 +3,7 @@
 The notebook explorer's stylesheet (``STYLE``) is made from the declaration,
 the browser explorer reads it from the spec the book build writes
 (``_static/explorer-spec.js``), and the browser's static stylesheet holds no
-second copy. ``test_explorer_cells_browser.py`` measures the drawn cells.
+second copy. ``test_explorer_looks_browser.py`` measures the drawn cells.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
-"""The drawn grid cells, measured in headless Chromium: both explorers give each size class the declared size.
+"""Both explorers drawn in headless Chromium: the declared cell sizes, and the same look for a refused setting.
 
 The browser explorer (``_static/transposed-explorer.js`` with its stylesheet and
 the generated spec) and the notebook explorer's HTML (``STYLE`` and
-``steps_html``) are drawn for a setting whose grids fall in every size class;
-each cell's drawn width, height and font size must be ``CELL_PIXELS``.
+``steps_html``) are drawn for settings whose grids fall in every size class;
+each cell's drawn width, height and font size must be ``CELL_PIXELS``. For a
+setting torch refuses, the notebook explorer's formula and call must look as
+the browser explorer's do (greyed and struck through).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from support.browser import chromium
 
-from source_lib.explorer import CELL_PIXELS, STYLE, explorer_state, spec_script, steps_html
+from source_lib.explorer import CELL_PIXELS, STYLE, explorer_state, four_steps_explorer, spec_script, steps_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
@@ -60,7 +62,8 @@ def browser():
         yield browser
 
 
-def test_the_browser_explorer_draws_the_declared_cell_sizes(browser, tmp_path):
+def browser_explorer(browser, tmp_path):
+    """A page with the browser explorer, as the book loads it; the caller closes its context."""
     spec = tmp_path / "explorer-spec.js"
     spec.write_text(spec_script(), encoding="ascii")
     page_file = tmp_path / "explorer.html"
@@ -70,10 +73,15 @@ def test_the_browser_explorer_draws_the_declared_cell_sizes(browser, tmp_path):
         f"<script src='{SCRIPT.as_uri()}'></script></head>"
         f"<body><div id='explorer' data-transposed-explorer></div></body></html>", encoding="utf-8")
     context = browser.new_context(viewport={"width": 2400, "height": 1200})
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_function("document.querySelector('#explorer').transposedExplorer !== undefined")
+    return context, page
+
+
+def test_the_browser_explorer_draws_the_declared_cell_sizes(browser, tmp_path):
+    context, page = browser_explorer(browser, tmp_path)
     try:
-        page = context.new_page()
-        page.goto(page_file.as_uri())
-        page.wait_for_function("document.querySelector('#explorer').transposedExplorer !== undefined")
         measured = []
         for config in SETTINGS:
             page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
@@ -94,3 +102,33 @@ def test_the_notebook_explorer_draws_the_declared_cell_sizes(browser, tmp_path):
         check(page.eval_on_selector_all("table.tce-grid", MEASURE))
     finally:
         context.close()
+
+
+LOOK = """nodes => nodes.map(node => {
+  const style = getComputedStyle(node);
+  return {color: style.color, line: style.textDecorationLine};
+})"""
+
+
+def test_a_refused_setting_greys_the_formula_and_call_in_both_explorers_alike(browser, tmp_path):
+    refused = {"stride": 2, "dilation": 1, "output_padding": 2}  # torch: output_padding < stride or dilation
+    context, page = browser_explorer(browser, tmp_path)
+    try:
+        page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", refused)
+        wanted = page.eval_on_selector_all("#explorer .tce-formula code, #explorer .tce-call code", LOOK)
+    finally:
+        context.close()
+    assert wanted and all(look["line"] == "line-through" for look in wanted), wanted
+    explorer = four_steps_explorer(refused, language="en")
+    page_file = tmp_path / "notebook-refused.html"
+    page_file.write_text("<!doctype html><html><head><meta charset='utf-8'></head><body>"
+                         f"{STYLE}{explorer.formula.value}{explorer.call.value}</body></html>", encoding="utf-8")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        shown = page.eval_on_selector_all("code", LOOK)
+    finally:
+        context.close()
+    assert len(shown) == 3  # the formula's two lines and the call
+    assert all(look == wanted[0] for look in shown), (shown, wanted)
