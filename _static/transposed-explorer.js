@@ -16,7 +16,7 @@
  * that output_padding adds have a colour of their own.
  *
  * Its controls and ranges, default values, value modes, panel names, legend,
- * cell-size limits, cell and highlight colours, every word it writes (the
+ * cell-size limits, cell sizes, cell and highlight colours, every word it writes (the
  * step-through's, the captions, the status line, the refusal sentences) and
  * its Play speed are not written here: they come from
  * window.TRANSPOSED_EXPLORER_SPEC, which _static/explorer-spec.js defines. The
@@ -75,14 +75,21 @@
     return template.replace(/\{(\w+)\}/g, function (_, name) { return String(fields[name]); });
   }
 
-  // One background per cell role (COLOURS in source_lib/plotting.py), as a
-  // stylesheet of its own, so the grids look like the book's figures.
+  // One background per cell role (COLOURS in source_lib/plotting.py) and the
+  // cells' sizes (CELL_PIXELS in source_lib/explorer/html.py, the rules of its
+  // cell_rules), as a stylesheet of its own, so the grids look like the book's
+  // figures and the notebook explorer's.
   function addColourStyle() {
     if (document.getElementById("tce-colours")) { return; }
     var style = document.createElement("style");
     style.id = "tce-colours";
     var rules = Object.keys(COLOURS).map(function (role) {
       return ".tce-" + role + " { background: " + COLOURS[role] + "; }";
+    });
+    Object.keys(SPEC.cells.pixels).forEach(function (name) {
+      var size = SPEC.cells.pixels[name];
+      rules.push("table.tce-grid" + (name ? "." + name : "") + " td { width: " + size.cell + "px; min-width: " +
+        size.cell + "px; height: " + size.cell + "px; font-size: " + size.font + "px; }");
     });
     // Highlights are outlines drawn inside the cell, so the role's colour stays visible.
     var widths = { window: 2, hit: 3, current: 3 };

@@ -365,7 +365,8 @@ class SizePlot:
     ax : matplotlib.axes.Axes
     """
 
-    def __init__(self):
+    def __init__(self, ylabel="output size", refused_label="torch refuses"):
+        """``ylabel`` names the y axis and ``refused_label`` the crosses of refused values (the explorer's words)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -375,9 +376,9 @@ class SizePlot:
         self.ax = self.figure.add_subplot()
         (self.line,) = self.ax.plot([], [], "o-", color="#1f5f99")
         (self.refused,) = self.ax.plot([], [], "x", color="#a40000", markersize=8,
-                                       label="torch refuses")
+                                       label=refused_label)
         self.labels = []
-        self.ax.set_ylabel("output size")
+        self.ax.set_ylabel(ylabel)
         self.ax.grid(alpha=0.3)
         self.figure.subplots_adjust(left=0.16, right=0.97, top=0.95, bottom=0.18)
 

@@ -9,7 +9,9 @@ Two explorers, in three layers:
 - :mod:`~source_lib.explorer.html`: the grids and overlap tables as HTML, and
   their stylesheet;
 - :mod:`~source_lib.explorer.widgets`: the notebook explorers, ipywidgets 8:
-  :func:`four_steps_explorer` and :func:`sweep_explorer`.
+  :func:`four_steps_explorer` and :func:`sweep_explorer`, in English or
+  Chinese (``language="zh"``, or the environment variable ``BOOK_LANGUAGE``;
+  the words are those of :mod:`~source_lib.explorer.languages`).
 
 The HTML book has its own explorer in the reader's browser,
 ``_static/transposed-explorer.js``; it takes its controls, defaults, value

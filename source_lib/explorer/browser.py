@@ -1,7 +1,7 @@
 """What the HTML book's explorer reads from Python: the explorer spec, as data and as a script.
 
 The browser explorer (``_static/transposed-explorer.js``) declares no controls,
-defaults, value modes, panels, legend, cell-size limits, colours, step-through
+defaults, value modes, panels, legend, cell-size limits, cell sizes, colours, step-through
 words or Play speed of its own:
 it reads them from ``window.TRANSPOSED_EXPLORER_SPEC``. The book build writes
 that object into ``_static/explorer-spec.js`` with :func:`spec_script`
@@ -22,7 +22,7 @@ import json
 
 from ..explain import SENTENCES
 from ..plotting import COLOURS
-from .html import LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from .html import CELL_PIXELS, LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
 from .languages import translate_labels
 from .state import (
     CONTROLS,
@@ -55,7 +55,8 @@ def spec(language=None):
         ``controls`` (``[name, label, smallest, largest]`` per slider),
         ``defaults``, ``values`` (``[mode, label]`` per value mode),
         ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
-        colour), ``cells`` (the grid sizes above which cells get smaller),
+        colour), ``cells`` (the grid sizes above which cells get smaller, and
+        ``pixels``: :data:`.html.CELL_PIXELS`, each size class's cell and font size),
         and for the step-through: ``stepper_roles`` (``[role, colour, words]``
         per cell role it adds, drawn and listed in the legend after the
         others), ``highlights`` (outline colours),
@@ -77,7 +78,8 @@ def spec(language=None):
         "legend": [list(item) for item in LEGEND],
         "colours": dict(COLOURS),
         "stepper_roles": [list(item) for item in STEPPER_ROLES],
-        "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE},
+        "cells": {"small_above": SMALL_CELLS_ABOVE, "tiny_above": TINY_CELLS_ABOVE,
+                  "pixels": {name: dict(size) for name, size in CELL_PIXELS.items()}},
         "highlights": dict(HIGHLIGHTS),
         "labels": {**STEPPER_LABELS, **EXPLORER_WORDS},
         "refusals": dict(SENTENCES),

@@ -1,4 +1,4 @@
-"""Every word the book's browser scripts write, and the script that gives a page those words in its language.
+"""Every word the book's browser scripts and notebook explorers write, and the script giving a page its words.
 
 The scripts of the HTML book write no English of their own:
 
@@ -23,9 +23,10 @@ import json
 
 from .. import quiz
 from ..explain import SENTENCES
-from .html import LEGEND
+from .html import LEGEND, OVERLAP_WORDS
 from .languages import translate_words
-from .state import CONTROLS, EXPLORER_WORDS, STEPPER_LABELS, STEPPER_ROLES, VALUE_LABELS
+from .state import CONTROLS, EXPLORER_WORDS, STEPPER_LABELS, STEPPER_ROLES, SWEEP_PARAMETERS, VALUE_LABELS
+from .widgets import NOTEBOOK_WORDS
 
 __all__ = ["INTERFACE_GLOBAL", "PAGE_WORDS", "english_words", "interface_words", "interface_script"]
 
@@ -49,8 +50,8 @@ def english_words():
     Returns
     -------
     dict
-        ``explorer`` (controls, value menus, legend, step-through and the
-        explorer's other words), ``refusals``, ``quiz`` and ``page``; each a
+        ``explorer`` (controls, value menus, legend, step-through, the
+        explorer's other words and the notebook explorers' own), ``refusals``, ``quiz`` and ``page``; each a
         dict from a key to its English text.
     """
     explorer = {f"control:{name}": label for name, label, *_ in CONTROLS}
@@ -59,6 +60,9 @@ def english_words():
     explorer.update({f"legend:{role}": label for role, _, label in STEPPER_ROLES})
     explorer.update(STEPPER_LABELS)
     explorer.update(EXPLORER_WORDS)
+    # the notebook explorers' own words (source_lib.explorer.widgets)
+    explorer.update({f"sweep:{name}": label for name, (label, _, _) in SWEEP_PARAMETERS.items()})
+    explorer.update({f"notebook:{key}": text for key, text in {**NOTEBOOK_WORDS, **OVERLAP_WORDS}.items()})
     return {"explorer": explorer, "refusals": dict(SENTENCES), "quiz": dict(quiz.WORDS), "page": dict(PAGE_WORDS)}
 
 

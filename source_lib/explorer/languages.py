@@ -1,4 +1,4 @@
-"""The words of the book's browser scripts in other languages than English: one table per language.
+"""The words of the book's browser scripts and notebook explorers in other languages than English: one table per language.
 
 The English words are declared once, where they are used: the explorer's
 controls, value menus and legend (:mod:`.state`, :mod:`.html`), its
@@ -20,7 +20,16 @@ language. The terms are the glossary's (``book/reference/10-glossary.md``).
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "translate_words", "translate_labels"]
+import os
+
+__all__ = ["LABELS", "LANGUAGE_VARIABLE", "notebook_language", "translate_words", "translate_labels"]
+
+#: The environment variable that picks the notebook explorers' language when no ``language`` is given.
+LANGUAGE_VARIABLE = "BOOK_LANGUAGE"
+
+# Other ways to write a language code, lowercased with "-" for "_": the same language.
+_ALIASES = {"english": "en", "zh": "zh_CN", "zh_cn": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN",
+            "chinese": "zh_CN"}
 
 #: English word or sentence -> its translation, per language (Sphinx's language codes).
 LABELS = {
@@ -61,6 +70,15 @@ LABELS = {
          "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"):
         ("{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
          "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"),
+        # the notebook explorers' own words (source_lib.explorer.widgets, .html)
+        "input size": "输入尺寸",
+        "sweep": "扫描参数",
+        "from, to": "起止值",
+        "output size": "输出尺寸",
+        "torch refuses": "torch 拒绝",
+        "kernel taps reaching each output pixel (uneven rows make checkerboard artifacts)":
+        "到达每个输出像素的卷积核抽头数（各行不均匀就会产生棋盘格伪影）",
+        "refused: {message}": "被拒绝：{message}",
         # the step-through
         "Step ▶": "下一步 ▶",
         "◀ Back": "◀ 上一步",
@@ -132,6 +150,49 @@ LABELS = {
         "Language": "语言",
     },
 }
+
+
+def notebook_language(language=None, environ=None):
+    """The language of a notebook explorer: ``language``, else ``$BOOK_LANGUAGE``, else English.
+
+    Languages are named as the book's editions name them (Sphinx's codes:
+    ``"en"``, ``"zh_CN"``); ``"zh"``, ``"zh-CN"`` and ``"zh-Hans"`` (any case)
+    also mean ``"zh_CN"``.
+
+    Parameters
+    ----------
+    language : str, optional
+    environ : mapping, optional
+        Where to look for :data:`LANGUAGE_VARIABLE` (``os.environ`` by default).
+
+    Returns
+    -------
+    str
+        ``"en"`` or a key of :data:`LABELS`.
+
+    Raises
+    ------
+    ValueError
+        For a language without a table, saying which ones there are (and, for
+        the environment variable, that it was the variable).
+
+    Examples
+    --------
+    >>> notebook_language("zh"), notebook_language(environ={}), notebook_language(environ={"BOOK_LANGUAGE": "zh-CN"})
+    ('zh_CN', 'en', 'zh_CN')
+    """
+    environ = os.environ if environ is None else environ
+    given, where = language, "language"
+    if given is None:
+        given, where = environ.get(LANGUAGE_VARIABLE) or "en", f"the environment variable {LANGUAGE_VARIABLE}"
+    key = str(given).strip().replace("-", "_")
+    if key in LABELS or key == "en":
+        return key
+    key = _ALIASES.get(key.lower(), key.lower())
+    if key in LABELS or key == "en":
+        return key
+    raise ValueError(f"{where} is {given!r}, a language the explorers have no words for: use one of "
+                     f"{['en', *sorted(LABELS)]} (\"zh\" also means \"zh_CN\")")
 
 
 def _table(language):

@@ -10,24 +10,53 @@ rebuilt on screen and nothing flickers, and no notebook extension beyond
 ipywidgets itself is needed (JupyterLab 4 and Notebook 7 both show it; ipympl
 is not used). ipywidgets is imported when an explorer is built, so importing
 this module does not need it.
+
+Every word they show comes from the declared words (:data:`.state.CONTROLS`,
+:data:`.state.EXPLORER_WORDS`, :data:`.html.LEGEND`, :data:`NOTEBOOK_WORDS`,
+the refusal sentences of :mod:`source_lib.explain`, ...) in the explorer's
+language: ``language="zh_CN"`` (or ``"zh"``), else the environment variable
+``BOOK_LANGUAGE``, else English (:func:`.languages.notebook_language`).
 """
 
 from __future__ import annotations
 
 import html
 
+from ..explain import explain_refusal
 from ..plotting import SizePlot
 from .html import STYLE, overlap_html, steps_html
+from .languages import notebook_language, translate_words
 from .state import (
     CONTROLS,
+    EXPLORER_WORDS,
     SWEEP_PARAMETERS,
     VALUE_LABELS,
     explorer_state,
     normalise_config,
+    size_formula,
     sweep_state,
 )
 
-__all__ = ["FourStepsExplorer", "SweepExplorer", "four_steps_explorer", "sweep_explorer"]
+__all__ = ["NOTEBOOK_WORDS", "FourStepsExplorer", "SweepExplorer", "four_steps_explorer", "sweep_explorer"]
+
+#: The words only the notebook's sweep explorer writes: its dropdown's and range slider's
+#: names and its size plot's y axis and refused-value marker.
+NOTEBOOK_WORDS = {
+    "sweep": "sweep",
+    "sweep_range": "from, to",
+    "size_axis": "output size",
+    "refused_marker": "torch refuses",
+}
+
+# Controls' label width: room for the longest label of every language.
+_LABEL_STYLE = {"description_width": "150px"}
+_CONTROL_WIDTH = "330px"
+
+
+def _refused_html(body, sentence):
+    """``body`` greyed out and struck through, as the browser explorer shows a refused setting's formula and call."""
+    return (f'<div class="tce-off" aria-disabled="true" data-refused="true" title="{html.escape(sentence)}">'
+            f"{body}</div>")
 
 
 class FourStepsExplorer:
@@ -43,29 +72,36 @@ class FourStepsExplorer:
     state : dict
         The :func:`~source_lib.explorer.state.explorer_state` on show.
     grids, message, formula, call : ipywidgets.HTML
-        The widgets that show it.
+        The widgets that show it (``formula`` and ``call`` greyed out, class
+        ``tce-off``, when torch refuses the setting).
+    language : str
+        The language of its words (``"en"`` or ``"zh_CN"``).
     widget : ipywidgets.VBox
         Everything, as displayed.
     updates : int
         How many times the explorer has redrawn.
     """
 
-    def __init__(self, config=None, **changes):
+    def __init__(self, config=None, language=None, **changes):
         import ipywidgets as widgets
 
         cfg = normalise_config(config, changes)
+        self.language = notebook_language(language)
+        self.words = translate_words(EXPLORER_WORDS, self.language)
+        labels = translate_words({name: label for name, label, *_ in CONTROLS}, self.language)
+        value_labels = translate_words(VALUE_LABELS, self.language)
         self.controls = {}
-        for name, label, low, high in CONTROLS:
+        for name, _, low, high in CONTROLS:
             value = cfg[name]
             # A value outside the usual range widens the slider instead of being clamped.
             self.controls[name] = widgets.IntSlider(
-                value=value, min=min(low, value), max=max(high, value), description=label,
-                style={"description_width": "110px"}, layout=widgets.Layout(width="290px"),
+                value=value, min=min(low, value), max=max(high, value), description=labels[name],
+                style=dict(_LABEL_STYLE), layout=widgets.Layout(width=_CONTROL_WIDTH),
             )
         self.controls["values"] = widgets.Dropdown(
-            options=[(label, mode) for mode, label in VALUE_LABELS.items()],
-            value=cfg["values"], description="values",
-            style={"description_width": "110px"}, layout=widgets.Layout(width="290px"),
+            options=[(label, mode) for mode, label in value_labels.items()],
+            value=cfg["values"], description=self.words["values"],
+            style=dict(_LABEL_STYLE), layout=widgets.Layout(width=_CONTROL_WIDTH),
         )
         self.grids = widgets.HTML()
         self.message = widgets.HTML()
@@ -107,25 +143,45 @@ class FourStepsExplorer:
             self.update()
 
     def update(self):
-        """Recompute the state from the controls and show it."""
+        """Recompute the state from the controls and show it.
+
+        A setting torch refuses shows its refusal sentence, no grids, and the
+        formula and call greyed out and struck through (``tce-off``), as the
+        browser explorer does.
+        """
         state = explorer_state(self.config())
         self.state = state
         self.updates += 1
-        self.formula.value = "<br>".join(f"<code>{html.escape(line)}</code>" for line in state["formula"])
-        self.call.value = f"<code>{html.escape(state['call'])}</code>"
+        cfg = state["config"]
+        lines = state["formula"] if self.language == "en" else [size_formula(cfg, axis, self.language)
+                                                                for axis in ("height", "width")]
+        formula = "<br>".join(f"<code>{html.escape(line)}</code>" for line in lines)
+        call = f"<code>{html.escape(state['call'])}</code>"
         if state["message"] is not None:
-            self.message.value = (f'<div class="tce-refused" role="status">torch refuses this: '
-                                  f"{html.escape(state['message'])}</div>")
+            sentence = self.words["refusal"].format(message=self._refusal(cfg, state["message"]))
+            self.message.value = f'<div class="tce-refused" role="status">{html.escape(sentence)}</div>'
+            self.formula.value = _refused_html(formula, sentence)
+            self.call.value = _refused_html(call, sentence)
             self.grids.value = ""
             return
-        self.message.value = f"output {state['output_size'][0]}×{state['output_size'][1]}"
-        self.grids.value = steps_html(state)
+        self.message.value = html.escape(self.words["output_size"].format(
+            height=state["output_size"][0], width=state["output_size"][1]))
+        self.formula.value = formula
+        self.call.value = call
+        self.grids.value = steps_html(state, self.language)
+
+    def _refusal(self, cfg, english):
+        """The refusal sentence in the explorer's language (``english`` is the state's)."""
+        if self.language == "en":
+            return english
+        return explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
+                               cfg["output_padding"], cfg["dilation"], language=self.language)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def four_steps_explorer(config=None, **changes):
+def four_steps_explorer(config=None, language=None, **changes):
     """A live explorer of the four steps: sliders for every ``ConvTranspose2d`` size.
 
     Shows the input, the zero-inserted input (step 1), the padded input
@@ -138,6 +194,10 @@ def four_steps_explorer(config=None, **changes):
     ----------
     config : dict, optional
         Starting values, any keys of :data:`~source_lib.explorer.state.DEFAULTS`.
+    language : str, optional
+        The language of its words: ``"en"`` or ``"zh_CN"`` (also ``"zh"``).
+        By default the environment variable ``BOOK_LANGUAGE``, else English
+        (:func:`~source_lib.explorer.languages.notebook_language`).
     **changes
         More starting values, e.g. ``stride=3``.
 
@@ -146,8 +206,13 @@ def four_steps_explorer(config=None, **changes):
     FourStepsExplorer
         Display it (last line of a cell). It needs a live kernel: on a static
         page nothing would run the callbacks.
+
+    Examples
+    --------
+    >>> four_steps_explorer(stride=3, language="zh").message.value
+    '输出 4×4'
     """
-    return FourStepsExplorer(config, **changes)
+    return FourStepsExplorer(config, language, **changes)
 
 
 class SweepExplorer:
@@ -169,29 +234,35 @@ class SweepExplorer:
         The size plot.
     overlaps : ipywidgets.HTML
         The overlap table.
+    language : str
+        The language of its words (``"en"`` or ``"zh_CN"``).
     widget : ipywidgets.VBox
         Everything, as displayed.
     updates : int
         How many times the explorer has redrawn.
     """
 
-    def __init__(self, parameter="stride", values=None, config=None, **changes):
+    def __init__(self, parameter="stride", values=None, config=None, language=None, **changes):
         import ipywidgets as widgets
 
         cfg = sweep_state(parameter, [], config, **changes)["config"]  # refuses unknown names early
+        self.language = notebook_language(language)
+        self.words = translate_words(NOTEBOOK_WORDS, self.language)
+        self.labels = translate_words({name: label for name, (label, _, _) in SWEEP_PARAMETERS.items()},
+                                      self.language)
         self.parameter = widgets.Dropdown(
-            options=[(label, name) for name, (label, _, _) in SWEEP_PARAMETERS.items()],
-            value=parameter, description="sweep")
-        self.range = widgets.IntRangeSlider(description="from, to")
+            options=[(self.labels[name], name) for name in SWEEP_PARAMETERS],
+            value=parameter, description=self.words["sweep"])
+        self.range = widgets.IntRangeSlider(description=self.words["sweep_range"])
         self.controls = {}
-        for name, (label, low, high) in SWEEP_PARAMETERS.items():
+        for name, (_, low, high) in SWEEP_PARAMETERS.items():
             self.controls[name] = widgets.IntSlider(
                 value=cfg[name], min=min(low, cfg[name]), max=max(high, cfg[name]),
-                description=label, style={"description_width": "110px"},
-                layout=widgets.Layout(width="290px"))
+                description=self.labels[name], style=dict(_LABEL_STYLE),
+                layout=widgets.Layout(width=_CONTROL_WIDTH))
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.overlaps = widgets.HTML()
-        self.plot = SizePlot()
+        self.plot = SizePlot(self.words["size_axis"], self.words["refused_marker"])
         self.state = None
         self.updates = 0
         self._paused = False
@@ -237,14 +308,14 @@ class SweepExplorer:
         state = sweep_state(parameter, range(low, high + 1), fixed)
         self.state = state
         self.updates += 1
-        self.image.value = self.plot.png(state["values"], state["sizes"], SWEEP_PARAMETERS[parameter][0])
-        self.overlaps.value = overlap_html(state)
+        self.image.value = self.plot.png(state["values"], state["sizes"], self.labels[parameter])
+        self.overlaps.value = overlap_html(state, self.language)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def sweep_explorer(parameter="stride", values=None, config=None, **changes):
+def sweep_explorer(parameter="stride", values=None, config=None, language=None, **changes):
     """A live plot of the output size and the overlap pattern as one parameter sweeps a range.
 
     Parameters
@@ -258,6 +329,8 @@ def sweep_explorer(parameter="stride", values=None, config=None, **changes):
     config : dict, optional
         Fixed values of the other parameters (keys of
         :data:`~source_lib.explorer.state.SWEEP_DEFAULTS`).
+    language : str, optional
+        The language of its words, as for :func:`four_steps_explorer`.
     **changes
         More fixed values, e.g. ``kernel_size=4``.
 
@@ -266,4 +339,4 @@ def sweep_explorer(parameter="stride", values=None, config=None, **changes):
     SweepExplorer
         Display it (last line of a cell).
     """
-    return SweepExplorer(parameter, values, config, **changes)
+    return SweepExplorer(parameter, values, config, language, **changes)

@@ -1,0 +1,98 @@
+"""The grids' cell sizes are declared once (``CELL_PIXELS``) and every explorer's style takes them from there.
+
+The notebook explorer's stylesheet (``STYLE``) is made from the declaration,
+the browser explorer reads it from the spec the book build writes
+(``_static/explorer-spec.js``), and the browser's static stylesheet holds no
+second copy. ``test_explorer_looks_browser.py`` measures the drawn cells.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from source_lib.explorer import CELL_PIXELS, STYLE, cell_rules, grid_size_class, spec, spec_script
+from source_lib.explorer.html import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+
+ROOT = Path(__file__).resolve().parents[2]
+CSS = ROOT / "_static" / "transposed-explorer.css"
+PREFIX = "window.TRANSPOSED_EXPLORER_SPEC = "
+
+RULE = re.compile(r"([^{}]+)\{([^}]*)\}")
+
+
+def declarations(text):
+    """(selector, {property: value}) per rule of a stylesheet, comments left out."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return [(selector.strip(), dict((part.split(":", 1)[0].strip(), part.split(":", 1)[1].strip())
+                                    for part in body.split(";") if ":" in part))
+            for selector, body in RULE.findall(text)]
+
+
+def sizes_in(text):
+    """The cell and font sizes a stylesheet gives each size class's grid cells, as CELL_PIXELS writes them."""
+    found = {}
+    for selector, props in declarations(text):
+        for one in selector.split(","):
+            match = re.fullmatch(r"table\.tce-grid(?:\.(tce-\w+))?\s+td", one.strip())
+            if match and {"width", "height", "font-size"} <= set(props):
+                assert props["width"] == props["height"] == props.get("min-width", props["width"]), props
+                found[match.group(1) or ""] = {"cell": int(props["width"].removesuffix("px")),
+                                               "font": int(props["font-size"].removesuffix("px"))}
+    return found
+
+
+def test_every_size_class_has_its_cells_declared():
+    classes = {grid_size_class([[0] * n]) for n in (1, SMALL_CELLS_ABOVE + 1, TINY_CELLS_ABOVE + 1)}
+    assert classes == set(CELL_PIXELS)
+    # larger grids never get larger cells, and no text is smaller than 10 px
+    cells = [CELL_PIXELS[name]["cell"] for name in ("", "tce-small", "tce-tiny")]
+    assert cells == sorted(cells, reverse=True)
+    assert min(size["font"] for size in CELL_PIXELS.values()) >= 10
+
+
+def test_the_notebook_style_has_the_declared_cell_sizes():
+    assert sizes_in(STYLE.removeprefix("<style>").removesuffix("</style>")) == CELL_PIXELS
+    assert sizes_in(cell_rules()) == CELL_PIXELS
+
+
+@pytest.mark.parametrize("language", [None, "zh_CN"])
+def test_the_browser_spec_carries_the_declared_cell_sizes(language):
+    assert spec(language)["cells"]["pixels"] == CELL_PIXELS
+    line = spec_script(language).splitlines()[-1]
+    assert json.loads(line[len(PREFIX):-1])["cells"]["pixels"] == CELL_PIXELS
+
+
+# What the static stylesheet may say about a grid cell: everything but its size.
+CELL_PROPERTIES_ALLOWED = {"padding", "text-align", "vertical-align", "border", "border-style", "border-color",
+                           "font-family", "line-height", "color", "cursor", "outline", "outline-offset",
+                           "transition", "box-shadow"}
+
+
+def test_the_browser_stylesheet_holds_no_second_copy_of_the_cell_sizes():
+    problems = []
+    for selector, props in declarations(CSS.read_text(encoding="utf-8")):
+        if "tce-grid" in selector and re.search(r"\btd\b", selector):
+            problems += [f"{selector} {{{name}: {value}}}" for name, value in props.items()
+                         if name not in CELL_PROPERTIES_ALLOWED]
+    assert not problems, ("_static/transposed-explorer.css sets what CELL_PIXELS of source_lib/explorer/html.py "
+                          "declares (or a property not allowed for a cell; the cells' sizes come from the spec):\n  "
+                          + "\n  ".join(problems))
+
+
+def test_the_built_book_spec_has_the_declared_cell_sizes():
+    book = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+    scripts = [book / "_static" / "explorer-spec.js", book / "zh" / "_static" / "explorer-spec.js"]
+    if not scripts[0].exists():
+        message = f"{scripts[0]} is missing: build the book first (make book)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    for script in (path for path in scripts if path.exists()):
+        line = script.read_text(encoding="ascii").splitlines()[-1]
+        assert json.loads(line[len(PREFIX):-1])["cells"]["pixels"] == CELL_PIXELS, (
+            f"{script} is older than source_lib/explorer/html.py: rebuild the book (make book)")
