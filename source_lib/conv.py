@@ -20,11 +20,12 @@ from ._checks import (
     as_pair,
     check_bias,
     check_non_negative,
-    check_output_padding,
     check_positive,
     check_weight,
+    raise_refusal,
 )
-from .sizes import checked_output_size, conv2d_output_size, transpose_size_per_axis
+from .sizes import conv2d_output_size
+from .verdict import transpose_size_per_axis, transpose_verdict
 
 __all__ = ["conv2d", "conv_transpose2d", "prepare_transpose_args", "TransposeArgs"]
 
@@ -86,15 +87,12 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     p = as_pair(padding, "padding")
     op = as_pair(output_padding, "output_padding")
     d = as_pair(dilation, "dilation")
-    check_positive(s, "stride")
-    check_positive(d, "dilation")
-    check_non_negative(p, "padding")
-    check_non_negative(op, "output_padding")
-    check_output_padding(op, s, d)
     check_weight(weight, x.shape[1], groups, transposed=True)
     check_bias(bias, weight.shape[1] * groups)
-    out_size = checked_output_size(x.shape[2:], weight.shape[2:], s, p, d, op)
-    return TransposeArgs(x, weight, bias, s, p, op, d, out_size, batched)
+    size, kernel = x.shape[2:], weight.shape[2:]
+    verdict = transpose_verdict(size, kernel, s, p, op, d)
+    raise_refusal(verdict, shown=(size, kernel, s, p), weight_shape=weight.shape)
+    return TransposeArgs(x, weight, bias, s, p, op, d, verdict.output_size, batched)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -151,6 +149,32 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
            [1., 2., 1.]])
     """
     args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return _scatter(args, groups)
+
+
+def transpose_decided(input, weight, stride, padding, output_padding, dilation, verdict):
+    """:func:`conv_transpose2d` of a 4-D float input and weight whose configuration's verdict the caller holds.
+
+    For the explorer state, which has decided the configuration once with
+    :func:`~source_lib.verdict.transpose_verdict`: the rules are not decided
+    again. No bias, one group; ``verdict`` must be accepted.
+
+    Examples
+    --------
+    >>> from source_lib.verdict import transpose_verdict
+    >>> verdict = transpose_verdict((2, 2), (3, 3), (2, 2), (1, 1), (0, 0), (1, 1))
+    >>> transpose_decided(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)), 2, 1, 0, 1, verdict)[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    pairs = [as_pair(value, name) for value, name in (
+        (stride, "stride"), (padding, "padding"), (output_padding, "output_padding"), (dilation, "dilation"))]
+    return _scatter(TransposeArgs(input, weight, None, *pairs, verdict.output_size, True), 1)
+
+
+def _scatter(args, groups):
+    """The computation of :func:`conv_transpose2d` on arguments :func:`prepare_transpose_args` validated."""
     x, weight = args.x, args.weight
     s, p, op, d = args.stride, args.padding, args.output_padding, args.dilation
     n, c_in, h, w = x.shape
