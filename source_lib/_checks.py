@@ -18,6 +18,8 @@ __all__ = [
     "as_float_arrays",
     "as_batched",
     "check_weight",
+    "check_weight_rank",
+    "check_weight_groups",
     "check_bias",
 ]
 
@@ -180,18 +182,28 @@ def as_batched(input, function):
     )
 
 
+def _layout(transposed):
+    if transposed:
+        return "(in_channels, out_channels // groups, kH, kW)"
+    return "(out_channels, in_channels // groups, kH, kW)"
+
+
+def check_weight_rank(weight, transposed):
+    """Refuse a weight that is not 4-D."""
+    if weight.ndim != 4:
+        function = "conv_transpose2d" if transposed else "conv2d"
+        raise ValueError(f"{function} expects a 4-D weight {_layout(transposed)}, got shape {weight.shape}")
+
+
 def check_weight(weight, in_channels, groups, transposed):
     """Check the weight's rank and that it matches the input's channels and groups."""
-    function = "conv_transpose2d" if transposed else "conv2d"
-    layout = (
-        "(in_channels, out_channels // groups, kH, kW)"
-        if transposed
-        else "(out_channels, in_channels // groups, kH, kW)"
-    )
-    if weight.ndim != 4:
-        raise ValueError(
-            f"{function} expects a 4-D weight {layout}, got shape {weight.shape}"
-        )
+    check_weight_rank(weight, transposed)
+    check_weight_groups(weight, in_channels, groups, transposed)
+
+
+def check_weight_groups(weight, in_channels, groups, transposed):
+    """Check that a 4-D weight matches the input's channels and groups."""
+    layout = _layout(transposed)
     if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, numbers.Integral):
         raise TypeError(f"groups must be an int, got {groups!r}")
     if groups < 1:

@@ -22,6 +22,8 @@ from ._checks import (
     check_non_negative,
     check_positive,
     check_weight,
+    check_weight_groups,
+    check_weight_rank,
     raise_refusal,
 )
 from .sizes import conv2d_output_size
@@ -63,7 +65,11 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     """Validate and normalise the arguments of a transposed convolution.
 
     Each rule is checked exactly once; a broken one raises the exception type
-    torch raises, with a message that names the rule.
+    torch raises, with a message that names the rule. The rules of the
+    configuration (input and kernel size, stride, padding, output_padding,
+    dilation, output size) are decided by
+    :func:`~source_lib.verdict.transpose_verdict`, in its order, after the
+    weight's rank and before its channels and groups.
 
     Parameters
     ----------
@@ -87,11 +93,12 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     p = as_pair(padding, "padding")
     op = as_pair(output_padding, "output_padding")
     d = as_pair(dilation, "dilation")
-    check_weight(weight, x.shape[1], groups, transposed=True)
-    check_bias(bias, weight.shape[1] * groups)
+    check_weight_rank(weight, transposed=True)
     size, kernel = x.shape[2:], weight.shape[2:]
     verdict = transpose_verdict(size, kernel, s, p, op, d)
     raise_refusal(verdict, shown=(size, kernel, s, p), weight_shape=weight.shape)
+    check_weight_groups(weight, x.shape[1], groups, transposed=True)
+    check_bias(bias, weight.shape[1] * groups)
     return TransposeArgs(x, weight, bias, s, p, op, d, verdict.output_size, batched)
 
 
