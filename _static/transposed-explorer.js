@@ -40,7 +40,7 @@
  * e.g. <div data-transposed-explorer data-stride="3" data-kernel-size="4">.
  * window.transposedExplorer exposes compute(config), explain(config),
  * verdict(size, kernel_size, stride, padding, output_padding, dilation) (each a
- * [height, width] pair), gather(state, i, j), scatter(state, i, j) and mount(element) for scripts
+ * [height, width] pair), sentence(verdict), gather(state, i, j), scatter(state, i, j) and mount(element) for scripts
  * and tests; a mounted element's transposedExplorer has set(values),
  * step(), back(), play(), pause(), reset() and choose(panel, i, j).
  */
@@ -889,6 +889,7 @@
     compute: compute,
     explain: explain,
     verdict: verdict,
+    sentence: refusalSentence,
     gather: gather,
     scatter: scatter,
     allowedValues: allowedValues,

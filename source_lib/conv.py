@@ -156,32 +156,6 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
            [1., 2., 1.]])
     """
     args = prepare_transpose_args(input, weight, bias, stride, padding, output_padding, groups, dilation)
-    return _scatter(args, groups)
-
-
-def transpose_decided(input, weight, stride, padding, output_padding, dilation, verdict):
-    """:func:`conv_transpose2d` of a 4-D float input and weight whose configuration's verdict the caller holds.
-
-    For the explorer state, which has decided the configuration once with
-    :func:`~source_lib.verdict.transpose_verdict`: the rules are not decided
-    again. No bias, one group; ``verdict`` must be accepted.
-
-    Examples
-    --------
-    >>> from source_lib.verdict import transpose_verdict
-    >>> verdict = transpose_verdict((2, 2), (3, 3), (2, 2), (1, 1), (0, 0), (1, 1))
-    >>> transpose_decided(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)), 2, 1, 0, 1, verdict)[0, 0]
-    array([[1., 2., 1.],
-           [2., 4., 2.],
-           [1., 2., 1.]])
-    """
-    pairs = [as_pair(value, name) for value, name in (
-        (stride, "stride"), (padding, "padding"), (output_padding, "output_padding"), (dilation, "dilation"))]
-    return _scatter(TransposeArgs(input, weight, None, *pairs, verdict.output_size, True), 1)
-
-
-def _scatter(args, groups):
-    """The computation of :func:`conv_transpose2d` on arguments :func:`prepare_transpose_args` validated."""
     x, weight = args.x, args.weight
     s, p, op, d = args.stride, args.padding, args.output_padding, args.dilation
     n, c_in, h, w = x.shape
