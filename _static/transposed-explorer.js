@@ -203,10 +203,10 @@
           largest: Math.max(s[axis], d[axis]) - 1 });
       }
     }
-    // per axis, the largest padding that leaves an output of at least one pixel
-    var largest = sizePerAxis(size, k, s, [0, 0], d, op).map(function (n) { return Math.floor((n - 1) / 2); });
     for (axis = 0; axis < 2; axis++) {
       if (out[axis] < 1) {
+        // per axis, the largest padding that leaves an output of at least one pixel
+        var largest = sizePerAxis(size, k, s, [0, 0], d, op).map(function (n) { return Math.floor((n - 1) / 2); });
         var same = p[0] === p[1];
         return refused(same ? "crops" : "crops_axis", {
           axis: axes[axis], padding: p[axis], size: out[axis],

@@ -160,9 +160,9 @@ def transpose_verdict(size, kernel_size, stride, padding, output_padding, dilati
                            output_padding=op[axis], stride=s[axis], dilation=d[axis],
                            largest=max(s[axis], d[axis]) - 1)
 
-    largest = largest_padding_per_axis(size2, k, s, d, op)
     for axis in range(2):
         if out[axis] < 1:
+            largest = largest_padding_per_axis(size2, k, s, d, op)
             same = p[0] == p[1]
             return refused("crops" if same else "crops_axis", axis=_AXES[axis], padding=p[axis], size=out[axis],
                            largest=min(largest) if same else largest[axis], output_size=out,
