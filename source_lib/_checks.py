@@ -96,11 +96,10 @@ def raise_refusal(verdict, shown, weight_shape=None):
     --------
     >>> from source_lib.verdict import transpose_verdict
     >>> raise_refusal(transpose_verdict((2, 2), (3, 3), (1, 1), (0, 0), (0, 0), (2, 2)), shown=None)
-    >>> raise_refusal(transpose_verdict((2, 2), (3, 3), (1, 1), (0, 0), (2, 2), (2, 2)), shown=None)
+    >>> raise_refusal(transpose_verdict((2, 2), (3, 3), (0, 1), (0, 0), (0, 0), (2, 2)), shown=None)
     Traceback (most recent call last):
     ...
-    ValueError: output_padding must be smaller than stride or dilation, but in height output_padding=2, \
-stride=1, dilation=2; use output_padding <= 1 or a larger stride
+    ValueError: stride must be positive (at least 1), got (0, 1)
     """
     if verdict.rule is None:
         return

@@ -9,11 +9,15 @@ torch and with the verdict. A stand-in verdict then shows that the others do
 not decide on their own: they follow whatever the verdict says.
 """
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from support.verdicts import count_verdict_calls, torch_output_size, verdict_grid
 
 import source_lib as sl
+import source_lib.verdict
 from source_lib.explain import explain_refusal, refusal_sentence
 from source_lib.explorer import explorer_state
 from source_lib.verdict import RULES, Verdict, transpose_verdict
@@ -112,3 +116,11 @@ def test_the_verdict_is_frozen():
     with pytest.raises(AttributeError):
         verdict.rule = "crops"
     assert verdict.accepted and verdict.output_size == (3, 3) and verdict.fields == {}
+
+
+def test_the_verdict_imports_nothing_from_the_library():
+    # The bottom of the library's import graph: the standard library only (an allow-list).
+    tree = ast.parse(Path(source_lib.verdict.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {"." * node.level + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"__future__", "dataclasses"}, imported
