@@ -29,16 +29,18 @@
  * (source_lib/explorer/languages.py); the rules that choose and fill them in
  * are the same for every language. What it computes mirrors
  * source_lib.explorer: the four steps, the captions, the formula and call
- * text, and the refusal sentences of source_lib/explain.py (explain_refusal).
- * tests/book/test_explorer_browser.py and test_interface_browser.py check it
- * against torch and against those sentences, character by character, in
- * English and in Chinese.
+ * text; the verdict on a configuration (output size or first broken rule) of
+ * source_lib/verdict.py (transpose_verdict), and the refusal sentences of
+ * source_lib/explain.py (explain_refusal). tests/book/test_explorer_browser.py
+ * and test_interface_browser.py check it against torch, against that verdict
+ * and against those sentences, character by character, in English and in Chinese.
  *
  * Use: any element with the attribute data-transposed-explorer becomes an
  * explorer when the page loads. Starting values can be given as attributes,
  * e.g. <div data-transposed-explorer data-stride="3" data-kernel-size="4">.
  * window.transposedExplorer exposes compute(config), explain(config),
- * gather(state, i, j), scatter(state, i, j) and mount(element) for scripts
+ * verdict(size, kernel_size, stride, padding, output_padding, dilation) (each a
+ * [height, width] pair), sentence(verdict), gather(state, i, j), scatter(state, i, j) and mount(element) for scripts
  * and tests; a mounted element's transposedExplorer has set(values),
  * step(), back(), play(), pause(), reset() and choose(panel, i, j).
  */
@@ -170,9 +172,63 @@
     return out;
   }
 
-  function outputSize(n, cfg) {
-    return (n - 1) * cfg.stride - 2 * cfg.padding + cfg.dilation * (cfg.kernel_size - 1) +
-      cfg.output_padding + 1;
+  // The output-size formula per axis (transpose_size_per_axis in source_lib/verdict.py).
+  function sizePerAxis(size, k, s, p, d, op) {
+    return size.map(function (n, axis) {
+      return (n - 1) * s[axis] - 2 * p[axis] + d[axis] * (k[axis] - 1) + op[axis] + 1;
+    });
+  }
+
+  // The output size of a transposed convolution or the first rule it breaks: a line-for-line
+  // mirror of transpose_verdict in source_lib/verdict.py, the one place the rules are decided.
+  // Arguments are [height, width] pairs; the result is {size, rule, values}, as the Python
+  // Verdict's (rule null when torch accepts the configuration).
+  function verdict(size, kernelSize, stride, padding, outputPadding, dilation) {
+    var k = kernelSize, s = stride, p = padding, op = outputPadding, d = dilation;
+    var out = sizePerAxis(size, k, s, p, d, op);
+    var axes = ["height", "width"];
+    function refused(rule, values) { return { size: out, rule: rule, values: values }; }
+    var i, axis;
+    if (Math.min(size[0], size[1]) < 1) { return refused("input_size", { value: size }); }
+    var positive = [["kernel_size", k], ["stride", s], ["dilation", d]];
+    for (i = 0; i < positive.length; i++) {
+      if (Math.min(positive[i][1][0], positive[i][1][1]) < 1) {
+        return refused("at_least_one", { name: positive[i][0], value: positive[i][1] });
+      }
+    }
+    var nonNegative = [["padding", p], ["output_padding", op]];
+    for (i = 0; i < nonNegative.length; i++) {
+      if (Math.min(nonNegative[i][1][0], nonNegative[i][1][1]) < 0) {
+        return refused("not_negative", { name: nonNegative[i][0], value: nonNegative[i][1] });
+      }
+    }
+    var square = [k, s, p, op, d].every(function (pair) { return pair[0] === pair[1]; });
+    for (axis = 0; axis < 2; axis++) {
+      if (op[axis] >= s[axis] && op[axis] >= d[axis]) {
+        return refused(square ? "output_padding" : "output_padding_axis", {
+          axis: axes[axis], output_padding: op[axis], stride: s[axis], dilation: d[axis],
+          largest: Math.max(s[axis], d[axis]) - 1 });
+      }
+    }
+    for (axis = 0; axis < 2; axis++) {
+      if (out[axis] < 1) {
+        // per axis, the largest padding that leaves an output of at least one pixel
+        var largest = sizePerAxis(size, k, s, [0, 0], d, op).map(function (n) { return Math.floor((n - 1) / 2); });
+        var same = p[0] === p[1];
+        return refused(same ? "crops" : "crops_axis", {
+          axis: axes[axis], padding: p[axis], size: out[axis],
+          largest: same ? Math.min(largest[0], largest[1]) : largest[axis],
+          output_size: out, largest_padding: largest });
+      }
+    }
+    return { size: out, rule: null, values: {} };
+  }
+
+  // The verdict on an explorer configuration (one channel, a square kernel).
+  function configVerdict(cfg) {
+    function pair(name) { return [cfg[name], cfg[name]]; }
+    return verdict([cfg.height, cfg.width], pair("kernel_size"), pair("stride"), pair("padding"),
+                   pair("output_padding"), pair("dilation"));
   }
 
   // ------------------------------------------------------------ words
@@ -183,51 +239,36 @@
     return fill(REFUSALS[key], { low: low, high: high });
   }
 
-  // The refusal sentence of source_lib/explain.py (explain_refusal), or null.
-  function explain(config) {
-    var cfg = normalise(config);
-    var h = cfg.height, w = cfg.width;
-    var size = h === w ? String(h) : "(" + h + ", " + w + ")";
-    if (Math.min(h, w) < 1) {
-      return fill(REFUSALS.input_size, { value: size });
-    }
-    var positive = ["kernel_size", "stride", "dilation"];
-    for (var i = 0; i < positive.length; i++) {
-      if (cfg[positive[i]] < 1) {
-        return fill(REFUSALS.at_least_one, { name: positive[i], value: cfg[positive[i]] });
+  // The sentence for a verdict's broken rule, or null (refusal_sentence in source_lib/explain.py).
+  function refusalSentence(result) {
+    if (result.rule === null) { return null; }
+    var fields = {};
+    Object.keys(result.values).forEach(function (name) {
+      var value = result.values[name];
+      if (name === "largest") {
+        fields.values = allowedValues(0, value);
+      } else if (name === "axis") {
+        fields[name] = REFUSALS[value];
+      } else if (Array.isArray(value)) {
+        fields[name] = value[0] === value[1] ? String(value[0]) : "(" + value[0] + ", " + value[1] + ")";
+      } else {
+        fields[name] = value;
       }
-    }
-    var nonNegative = ["padding", "output_padding"];
-    for (i = 0; i < nonNegative.length; i++) {
-      if (cfg[nonNegative[i]] < 0) {
-        return fill(REFUSALS.not_negative, { name: nonNegative[i], value: cfg[nonNegative[i]] });
-      }
-    }
-    if (cfg.output_padding >= cfg.stride && cfg.output_padding >= cfg.dilation) {
-      return fill(REFUSALS.output_padding, {
-        output_padding: cfg.output_padding, stride: cfg.stride, dilation: cfg.dilation,
-        values: allowedValues(0, Math.max(cfg.stride, cfg.dilation) - 1) });
-    }
-    var axes = [["height", h], ["width", w]];
-    for (i = 0; i < axes.length; i++) {
-      var out = outputSize(axes[i][1], cfg);
-      if (out < 1) {
-        // the largest padding that keeps both axes at least 1 pixel
-        var largest = Math.floor(
-          (((Math.min(h, w) - 1) * cfg.stride) + cfg.dilation * (cfg.kernel_size - 1) + cfg.output_padding) / 2);
-        return fill(REFUSALS.crops, { padding: cfg.padding, axis: REFUSALS[axes[i][0]], size: out,
-                                      values: allowedValues(0, largest) });
-      }
-    }
-    return null;
+    });
+    return fill(REFUSALS[result.rule], fields);
   }
 
-  // size_formula in source_lib/explorer/state.py
-  function sizeFormula(cfg, axis) {
+  // The refusal sentence of source_lib/explain.py (explain_refusal), or null.
+  function explain(config) {
+    return refusalSentence(configVerdict(normalise(config)));
+  }
+
+  // size_formula in source_lib/explorer/state.py; `out` is the verdict's size on this axis.
+  function sizeFormula(cfg, axis, out) {
     return fill(LABELS.formula, {
       letter: axis === "height" ? "H" : "W", size: cfg[axis], stride: cfg.stride, padding: cfg.padding,
       dilation: cfg.dilation, kernel_size: cfg.kernel_size, output_padding: cfg.output_padding,
-      out: outputSize(cfg[axis], cfg) });
+      out: out });
   }
 
   function callString(cfg) {
@@ -278,11 +319,12 @@
   // source_lib/explorer/state.py): message, sizes, formula, call and the five grids.
   function compute(config) {
     var cfg = normalise(config);
+    var decided = configVerdict(cfg);  // the one decision on this configuration
     var state = {
       config: cfg,
-      message: explain(cfg),
-      output_size: [outputSize(cfg.height, cfg), outputSize(cfg.width, cfg)],
-      formula: [sizeFormula(cfg, "height"), sizeFormula(cfg, "width")],
+      message: refusalSentence(decided),
+      output_size: decided.size,
+      formula: [sizeFormula(cfg, "height", decided.size[0]), sizeFormula(cfg, "width", decided.size[1])],
       call: callString(cfg),
       titles: panelTitles(cfg)
     };
@@ -853,6 +895,8 @@
     DEFAULTS: DEFAULTS,
     compute: compute,
     explain: explain,
+    verdict: verdict,
+    sentence: refusalSentence,
     gather: gather,
     scatter: scatter,
     allowedValues: allowedValues,

@@ -14,10 +14,12 @@ __all__ = [
     "as_pair",
     "check_positive",
     "check_non_negative",
-    "check_output_padding",
+    "raise_refusal",
     "as_float_arrays",
     "as_batched",
     "check_weight",
+    "check_weight_rank",
+    "check_weight_groups",
     "check_bias",
 ]
 
@@ -51,31 +53,86 @@ def as_pair(value, name):
 def check_positive(pair, name):
     """Refuse a zero or negative entry (stride, dilation, kernel size, groups)."""
     if min(pair) < 1:
-        raise ValueError(f"{name} must be positive (at least 1), got {_show(pair)}")
+        raise ValueError(_positive_message(pair, name))
 
 
 def check_non_negative(pair, name):
     """Refuse a negative entry (padding, output_padding)."""
     if min(pair) < 0:
-        raise ValueError(
-            f"{name} must not be negative, got {_show(pair)}; torch refuses negative "
-            f"{name} too (crop the result instead)"
-        )
+        raise ValueError(_non_negative_message(pair, name))
 
 
-def check_output_padding(output_padding, stride, dilation):
-    """Refuse ``output_padding >= max(stride, dilation)`` in either dimension.
+def _positive_message(pair, name):
+    return f"{name} must be positive (at least 1), got {_show(pair)}"
 
-    A larger output_padding would add rows that no input pixel can reach,
-    so torch refuses it; so does this library.
+
+def _non_negative_message(pair, name):
+    return (f"{name} must not be negative, got {_show(pair)}; torch refuses negative "
+            f"{name} too (crop the result instead)")
+
+
+def raise_refusal(verdict, shown, weight_shape=None):
+    """Raise the ValueError for a refused :class:`~source_lib.verdict.Verdict`; do nothing if it is accepted.
+
+    The rule was decided by :func:`~source_lib.verdict.transpose_verdict`; this
+    only words the library's message for it.
+
+    Parameters
+    ----------
+    verdict : Verdict
+    shown : tuple
+        The input size, kernel_size, stride and padding as the caller wrote
+        them, for the message of an output below one pixel.
+    weight_shape : tuple, optional
+        The weight's shape, when the kernel size comes from a weight array: a
+        kernel size below 1 is then reported as the weight's shape.
+
+    Raises
+    ------
+    ValueError
+        With the message that names the broken rule and what would work.
+
+    Examples
+    --------
+    >>> from source_lib.verdict import transpose_verdict
+    >>> raise_refusal(transpose_verdict((2, 2), (3, 3), (1, 1), (0, 0), (0, 0), (2, 2)), shown=None)
+    >>> raise_refusal(transpose_verdict((2, 2), (3, 3), (0, 1), (0, 0), (0, 0), (2, 2)), shown=None)
+    Traceback (most recent call last):
+    ...
+    ValueError: stride must be positive (at least 1), got (0, 1)
     """
-    for axis, op, s, d in zip(("height", "width"), output_padding, stride, dilation):
-        if not (op < s or op < d):
-            raise ValueError(
-                f"output_padding must be smaller than stride or dilation, but in {axis} "
-                f"output_padding={op}, stride={s}, dilation={d}; use output_padding <= "
-                f"{max(s, d) - 1} or a larger stride"
-            )
+    if verdict.rule is None:
+        return
+    v = verdict.fields
+    rule = verdict.rule
+    if rule == "input_size":
+        raise ValueError(_positive_message(v["value"], "size"))
+    if rule == "at_least_one":
+        if v["name"] == "kernel_size" and weight_shape is not None:
+            raise ValueError(f"kernel size must be positive, got weight of shape {weight_shape}")
+        raise ValueError(_positive_message(v["value"], v["name"]))
+    if rule == "not_negative":
+        raise ValueError(_non_negative_message(v["value"], v["name"]))
+    if rule in ("output_padding", "output_padding_axis"):
+        raise ValueError(
+            f"output_padding must be smaller than stride or dilation, but in {v['axis']} "
+            f"output_padding={v['output_padding']}, stride={v['stride']}, dilation={v['dilation']}; "
+            f"use output_padding <= {v['largest']} or a larger stride"
+        )
+    if rule in ("crops", "crops_axis"):
+        size, kernel_size, stride, padding = shown
+        out, largest = v["output_size"], v["largest_padding"]
+        raise ValueError(
+            f"conv_transpose2d output size would be {_unpair(out, size)} for input size {size}, "
+            f"kernel_size={kernel_size}, stride={stride}, padding={padding}: padding crops away "
+            f"the whole output; use padding <= {_show(largest)}"
+        )
+    raise AssertionError(f"no message for the rule {rule!r}")  # a new rule needs its message here
+
+
+def _unpair(result, like):
+    is_int = isinstance(like, numbers.Integral) and not isinstance(like, bool)
+    return result[0] if is_int else result
 
 
 def _show(pair):
@@ -124,18 +181,28 @@ def as_batched(input, function):
     )
 
 
+def _layout(transposed):
+    if transposed:
+        return "(in_channels, out_channels // groups, kH, kW)"
+    return "(out_channels, in_channels // groups, kH, kW)"
+
+
+def check_weight_rank(weight, transposed):
+    """Refuse a weight that is not 4-D."""
+    if weight.ndim != 4:
+        function = "conv_transpose2d" if transposed else "conv2d"
+        raise ValueError(f"{function} expects a 4-D weight {_layout(transposed)}, got shape {weight.shape}")
+
+
 def check_weight(weight, in_channels, groups, transposed):
     """Check the weight's rank and that it matches the input's channels and groups."""
-    function = "conv_transpose2d" if transposed else "conv2d"
-    layout = (
-        "(in_channels, out_channels // groups, kH, kW)"
-        if transposed
-        else "(out_channels, in_channels // groups, kH, kW)"
-    )
-    if weight.ndim != 4:
-        raise ValueError(
-            f"{function} expects a 4-D weight {layout}, got shape {weight.shape}"
-        )
+    check_weight_rank(weight, transposed)
+    check_weight_groups(weight, in_channels, groups, transposed)
+
+
+def check_weight_groups(weight, in_channels, groups, transposed):
+    """Check that a 4-D weight matches the input's channels and groups."""
+    layout = _layout(transposed)
     if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, numbers.Integral):
         raise TypeError(f"groups must be an int, got {groups!r}")
     if groups < 1:
@@ -163,7 +230,8 @@ def check_weight(weight, in_channels, groups, transposed):
                 f"{weight.shape[1] * groups} channels (weight layout {layout}), but the input "
                 f"has {in_channels} channels"
             )
-    if min(weight.shape[2:]) < 1:
+    # A transposed convolution's kernel size is a rule of its verdict (source_lib.verdict).
+    if not transposed and min(weight.shape[2:]) < 1:
         raise ValueError(f"kernel size must be positive, got weight of shape {weight.shape}")
 
 

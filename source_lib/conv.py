@@ -20,11 +20,14 @@ from ._checks import (
     as_pair,
     check_bias,
     check_non_negative,
-    check_output_padding,
     check_positive,
     check_weight,
+    check_weight_groups,
+    check_weight_rank,
+    raise_refusal,
 )
-from .sizes import checked_output_size, conv2d_output_size, transpose_size_per_axis
+from .sizes import conv2d_output_size
+from .verdict import transpose_size_per_axis, transpose_verdict
 
 __all__ = ["conv2d", "conv_transpose2d", "prepare_transpose_args", "TransposeArgs"]
 
@@ -62,7 +65,11 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     """Validate and normalise the arguments of a transposed convolution.
 
     Each rule is checked exactly once; a broken one raises the exception type
-    torch raises, with a message that names the rule.
+    torch raises, with a message that names the rule. The rules of the
+    configuration (input and kernel size, stride, padding, output_padding,
+    dilation, output size) are decided by
+    :func:`~source_lib.verdict.transpose_verdict`, in its order, after the
+    weight's rank and before its channels and groups.
 
     Parameters
     ----------
@@ -86,15 +93,13 @@ def prepare_transpose_args(input, weight, bias, stride, padding, output_padding,
     p = as_pair(padding, "padding")
     op = as_pair(output_padding, "output_padding")
     d = as_pair(dilation, "dilation")
-    check_positive(s, "stride")
-    check_positive(d, "dilation")
-    check_non_negative(p, "padding")
-    check_non_negative(op, "output_padding")
-    check_output_padding(op, s, d)
-    check_weight(weight, x.shape[1], groups, transposed=True)
+    check_weight_rank(weight, transposed=True)
+    size, kernel = x.shape[2:], weight.shape[2:]
+    verdict = transpose_verdict(size, kernel, s, p, op, d)
+    raise_refusal(verdict, shown=(size, kernel, s, p), weight_shape=weight.shape)
+    check_weight_groups(weight, x.shape[1], groups, transposed=True)
     check_bias(bias, weight.shape[1] * groups)
-    out_size = checked_output_size(x.shape[2:], weight.shape[2:], s, p, d, op)
-    return TransposeArgs(x, weight, bias, s, p, op, d, out_size, batched)
+    return TransposeArgs(x, weight, bias, s, p, op, d, verdict.output_size, batched)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):

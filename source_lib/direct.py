@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import prepare_transpose_args
-from .sizes import transpose_size_per_axis
+from .verdict import transpose_size_per_axis
 
 __all__ = ["conv_transpose2d_direct"]
 

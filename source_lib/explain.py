@@ -5,26 +5,25 @@ combination of sizes; when torch would refuse it, they show the sentence
 :func:`explain_refusal` returns instead of a traceback: which rule is broken and
 which values of that parameter would work, the others kept as they are.
 
-Whether a configuration is refused is decided by the library's own validation
-(:func:`~source_lib.sizes.conv_transpose2d_output_size`, which refuses what
-torch refuses); this module only words the reason. The browser explorer,
-``_static/transposed-explorer.js``, words it the same way, character for
-character, and a test checks that it does.
+Whether a configuration is refused, and which rule it breaks, is decided in one
+place, :func:`source_lib.verdict.transpose_verdict` (which the library's own
+argument checks raise from); this module only looks up the sentence for the
+rule and fills in the verdict's values. The browser explorer,
+``_static/transposed-explorer.js``, mirrors the verdict and words it the same
+way, character for character, and a test checks that it does.
 """
 
 from __future__ import annotations
 
 from ._checks import as_pair
-from .sizes import conv_transpose2d_output_size, largest_padding_per_axis, transpose_size_per_axis
+from .verdict import transpose_verdict
 
-__all__ = ["SENTENCES", "explain_refusal", "allowed_values"]
-
-_AXES = ("height", "width")
+__all__ = ["SENTENCES", "explain_refusal", "refusal_sentence", "allowed_values"]
 
 #: The English words of the refusals, by key: whole sentences with ``{name}`` fields, so that a
-#: translation (:mod:`source_lib.explorer.languages`) can reorder them. The rules that choose a
-#: sentence and fill it in are :func:`explain_refusal`'s (and, in the browser, the same rules in
-#: ``_static/transposed-explorer.js``, which reads these sentences from the explorer spec).
+#: translation (:mod:`source_lib.explorer.languages`) can reorder them. A refusal's sentence has
+#: the key of its rule (:data:`source_lib.verdict.RULES`); the others are the words it is made of.
+#: ``_static/transposed-explorer.js`` reads these sentences from the explorer spec.
 SENTENCES = {
     "one_value": "{low}",
     "two_values": "{low} or {high}",
@@ -115,51 +114,43 @@ def explain_refusal(size, kernel_size, stride=1, padding=0, output_padding=0, di
     >>> explain_refusal(3, kernel_size=3, stride=2, output_padding=2, language="zh_CN")
     'output_padding=2 必须小于 stride=2 或 dilation=1：把 output_padding 设为 0 或 1'
     """
-    pairs = {
-        "input size": as_pair(size, "size"),
-        "kernel_size": as_pair(kernel_size, "kernel_size"),
-        "stride": as_pair(stride, "stride"),
-        "padding": as_pair(padding, "padding"),
-        "output_padding": as_pair(output_padding, "output_padding"),
-        "dilation": as_pair(dilation, "dilation"),
-    }
-    try:
-        conv_transpose2d_output_size(
-            pairs["input size"], pairs["kernel_size"], pairs["stride"], pairs["padding"],
-            pairs["output_padding"], pairs["dilation"],
-        )
-    except ValueError as error:
-        return _which_rule(pairs, language) or " ".join(str(error).split())
-    return None
+    pairs = [as_pair(value, name) for value, name in (
+        (size, "size"), (kernel_size, "kernel_size"), (stride, "stride"), (padding, "padding"),
+        (output_padding, "output_padding"), (dilation, "dilation"))]
+    return refusal_sentence(transpose_verdict(*pairs), language)
 
 
-def _which_rule(pairs, language=None):
-    """The sentence for the first rule ``pairs`` break (None if none of these rules)."""
+def refusal_sentence(verdict, language=None):
+    """The sentence for a :class:`~source_lib.verdict.Verdict`'s broken rule, or ``None`` if it is accepted.
+
+    Parameters
+    ----------
+    verdict : Verdict
+        From :func:`~source_lib.verdict.transpose_verdict`.
+    language : str, optional
+        As in :func:`explain_refusal`.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from source_lib.verdict import transpose_verdict
+    >>> refusal_sentence(transpose_verdict((0, 2), (3, 3), (1, 1), (0, 0), (0, 0), (1, 1)))
+    'input size=(0, 2) must be at least 1: use input size 1 or more'
+    """
+    if verdict.rule is None:
+        return None
     words = _sentences(language)
-    h_w, k, s, p, op, d = (pairs[name] for name in
-                           ("input size", "kernel_size", "stride", "padding", "output_padding", "dilation"))
-    for name in ("input size", "kernel_size", "stride", "dilation"):
-        if min(pairs[name]) < 1:
-            key = "input_size" if name == "input size" else "at_least_one"
-            return words[key].format(name=name, value=_show(pairs[name]))
-    for name in ("padding", "output_padding"):
-        if min(pairs[name]) < 0:
-            return words["not_negative"].format(name=name, value=_show(pairs[name]))
-
-    square = all(pair[0] == pair[1] for pair in (k, s, p, op, d))
-    for axis in range(2):
-        if op[axis] >= s[axis] and op[axis] >= d[axis]:
-            largest = max(s[axis], d[axis]) - 1
-            return words["output_padding" if square else "output_padding_axis"].format(
-                output_padding=op[axis], stride=s[axis], dilation=d[axis], axis=words[_AXES[axis]],
-                values=allowed_values(0, largest, language))
-
-    out = transpose_size_per_axis(h_w, k, s, p, d, op)
-    largest = largest_padding_per_axis(h_w, k, s, d, op)
-    for axis in range(2):
-        if out[axis] < 1:
-            same = p[0] == p[1]
-            limit = min(largest) if same else largest[axis]
-            return words["crops" if same else "crops_axis"].format(
-                padding=p[axis], axis=words[_AXES[axis]], size=out[axis], values=allowed_values(0, limit, language))
-    return None
+    fields = {}
+    for name, value in verdict.values:
+        if name == "largest":
+            fields["values"] = allowed_values(0, value, language)
+        elif name == "axis":
+            fields[name] = words[value]
+        elif isinstance(value, tuple):
+            fields[name] = _show(value)
+        else:
+            fields[name] = value
+    return words[verdict.rule].format(**fields)

@@ -158,7 +158,7 @@ def draw_grid(ax, array, title=None, roles=None, colour="value", numbers=True, f
     return labels
 
 
-def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation=1):
+def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation=1, verdict=None):
     """The intermediate arrays of the four steps for one channel, with cell roles.
 
     Parameters
@@ -166,6 +166,10 @@ def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation
     x : array_like, shape (H, W)
     kernel : array_like, shape (kH, kW)
     stride, padding, output_padding, dilation : int or (int, int)
+    verdict : Verdict, optional
+        The configuration's accepted :func:`~source_lib.verdict.transpose_verdict`, if the caller
+        has it (the explorer state): the rules are then not decided again, and the output is
+        step 4's convolution of the padded grid, as the explorers show it.
 
     Returns
     -------
@@ -174,15 +178,18 @@ def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation
         (arrays) and ``roles_zeros``, ``roles_padded`` (which cells are input
         values, inserted zeros or padding).
     """
-    from .conv import conv_transpose2d
+    from .conv import conv2d, conv_transpose2d
     from .four_steps import flip_kernel, insert_zeros, pad_for_transpose
 
     x = np.asarray(x, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
-    output = conv_transpose2d(x[None, None], kernel[None, None], stride=stride, padding=padding,
-                              output_padding=output_padding, dilation=dilation)[0, 0]
+    if verdict is None:  # conv_transpose2d decides the configuration (and refuses it before any step)
+        output = conv_transpose2d(x[None, None], kernel[None, None], stride=stride, padding=padding,
+                                  output_padding=output_padding, dilation=dilation)[0, 0]
     zeros = insert_zeros(x, stride)
     padded = pad_for_transpose(zeros, kernel.shape, padding, output_padding, dilation)
+    if verdict is not None:
+        output = conv2d(padded[None, None], flip_kernel(kernel)[None, None], dilation=dilation)[0, 0]
     # Track where each cell came from by running the same steps on labels.
     marker = insert_zeros(np.ones_like(x), stride)  # 1 = input value, 0 = inserted zero
     roles_zeros = np.where(marker == 1, "value", "inserted")

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import numbers
 
-from ._checks import as_pair, check_non_negative, check_output_padding, check_positive
+from ._checks import as_pair, check_non_negative, check_positive, raise_refusal
+
+# transpose_size_per_axis is imported from here too (the book's cost chapter does).
+from .verdict import transpose_size_per_axis as transpose_size_per_axis
+from .verdict import transpose_verdict
 
 __all__ = [
     "conv2d_output_size",
@@ -41,42 +45,6 @@ def _pairs(size, kernel_size, stride, padding, dilation, output_padding=0):
 
 def _unpair(result, like):
     return result[0] if _is_int(like) else result
-
-
-def transpose_size_per_axis(size2, k, s, p, d, op):
-    """The bare output-size formula of a transposed convolution, per axis, without any check.
-
-    The one place in the library that writes the formula; every other size
-    (the checked :func:`conv_transpose2d_output_size`, the explorers' sizes and
-    formula lines, the uncropped canvases of :mod:`source_lib.conv` and
-    :mod:`source_lib.direct`) comes from here.
-
-    Parameters
-    ----------
-    size2, k, s, p, d, op : sequence of int
-        Input size, kernel size, stride, padding, dilation and output_padding,
-        one entry per axis (usually ``(h, w)`` pairs; one-entry tuples give one axis).
-
-    Returns
-    -------
-    tuple of int
-        The output size per axis; it may be below 1 (nothing is checked).
-
-    Examples
-    --------
-    >>> transpose_size_per_axis((2, 6), (3, 3), (2, 2), (1, 1), (1, 1), (0, 1))
-    (3, 12)
-    >>> transpose_size_per_axis((1,), (2,), (1,), (2,), (1,), (0,))
-    (-2,)
-    """
-    return tuple(
-        (h - 1) * ss - 2 * pp + dd * (kk - 1) + oo + 1 for h, kk, ss, pp, dd, oo in zip(size2, k, s, p, d, op)
-    )
-
-
-def largest_padding_per_axis(size2, k, s, d, op):
-    """Per axis, the largest padding that leaves an output of at least one pixel."""
-    return tuple((size - 1) // 2 for size in transpose_size_per_axis(size2, k, s, (0, 0), d, op))
 
 
 def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
@@ -159,64 +127,13 @@ def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_
     >>> conv_transpose2d_output_size((2, 3), kernel_size=(3, 4), stride=2)
     (5, 8)
     """
-    size2, k, s, p, d, op = _pairs(size, kernel_size, stride, padding, dilation, output_padding)
-    check_output_padding(op, s, d)
-    out = _at_least_one_pixel(size2, k, s, p, d, op, shown=(size, kernel_size, stride, padding))
-    return _unpair(out, size)
-
-
-def checked_output_size(size2, k, s, p, d, op):
-    """Output size ``(h, w)`` of a transposed convolution whose other arguments are already validated.
-
-    For :func:`~source_lib.conv.prepare_transpose_args`, which has validated the
-    stride, padding, output_padding, dilation and kernel size (as
-    :func:`conv_transpose2d_output_size` would); what is left to check is the
-    input and the output size, so no rule is checked twice.
-
-    Parameters
-    ----------
-    size2, k, s, p, d, op : (int, int)
-        Input size, kernel size, stride, padding, dilation and output_padding.
-
-    Returns
-    -------
-    (int, int)
-
-    Raises
-    ------
-    ValueError
-        If the input or the output would be smaller than 1 pixel (the same
-        messages as :func:`conv_transpose2d_output_size` given these pairs).
-
-    Examples
-    --------
-    >>> checked_output_size((6, 6), (3, 3), (2, 2), (1, 1), (1, 1), (1, 1))
-    (12, 12)
-    """
-    check_positive(size2, "size")
-    return _at_least_one_pixel(size2, k, s, p, d, op, shown=(size2, k, s, p))
-
-
-def _at_least_one_pixel(size2, k, s, p, d, op, shown):
-    """The output size per axis; refuses one below 1 pixel.
-
-    ``shown`` holds the size, kernel_size, stride and padding as the caller
-    wrote them, for the message.
-    """
-    out = transpose_size_per_axis(size2, k, s, p, d, op)
-    if min(out) < 1:
-        size, kernel_size, stride, padding = shown
-        raise ValueError(
-            f"conv_transpose2d output size would be {_unpair(out, size)} for input size {size}, "
-            f"kernel_size={kernel_size}, stride={stride}, padding={padding}: padding crops away "
-            f"the whole output; use padding <= {_max_padding(size2, k, s, d, op)}"
-        )
-    return out
-
-
-def _max_padding(size2, k, s, d, op):
-    largest = largest_padding_per_axis(size2, k, s, d, op)
-    return largest[0] if largest[0] == largest[1] else largest
+    pairs = [as_pair(value, name) for value, name in (
+        (size, "size"), (kernel_size, "kernel_size"), (stride, "stride"), (padding, "padding"),
+        (dilation, "dilation"), (output_padding, "output_padding"))]
+    size2, k, s, p, d, op = pairs
+    verdict = transpose_verdict(size2, k, s, p, op, d)
+    raise_refusal(verdict, shown=(size, kernel_size, stride, padding))
+    return _unpair(verdict.output_size, size)
 
 
 def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -256,10 +173,15 @@ def output_padding_for(input_size, output_size, kernel_size, stride=1, padding=0
     single = _is_int(input_size) and _is_int(output_size)
     size_in = _last_two(input_size, "input_size")
     size_out = _last_two(output_size, "output_size")
-    size2, k, s, p, d, _ = _pairs(size_in, kernel_size, stride, padding, dilation)
+    size2, k, s, p, d = (as_pair(value, name) for value, name in (
+        (size_in, "size"), (kernel_size, "kernel_size"), (stride, "stride"), (padding, "padding"),
+        (dilation, "dilation")))
+    verdict = transpose_verdict(size2, k, s, p, (0, 0), d)
     # The size with output_padding=0 may be below 1 and still be reachable
-    # with output_padding > 0, so this is the bare formula, not a checked size.
-    smallest = transpose_size_per_axis(size2, k, s, p, d, (0, 0))
+    # with output_padding > 0, so an output below one pixel is not refused here.
+    if verdict.rule not in ("crops", "crops_axis"):
+        raise_refusal(verdict, shown=None)
+    smallest = verdict.size
     largest = tuple(m + ss - 1 for m, ss in zip(smallest, s))
     shown_in = _unpair(size_in, input_size) if single else size_in
     for axis, want, lo, hi in zip(("height", "width"), size_out, smallest, largest):

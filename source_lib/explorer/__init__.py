@@ -17,8 +17,9 @@ The HTML book has its own explorer in the reader's browser,
 ``_static/transposed-explorer.js``; it takes its controls, defaults, value
 modes, panels, colours and the words of its step-through from :func:`~source_lib.explorer.browser.spec`,
 which the book build writes out as a script. It computes the steps, the
-formula and call text and the refusal sentences
-(:func:`~source_lib.explain.explain_refusal`) itself; the tests check that
+formula and call text, the verdict on a configuration (a mirror of
+:func:`~source_lib.verdict.transpose_verdict`) and its refusal sentence
+(:func:`~source_lib.explain.refusal_sentence`) itself; the tests check that
 these agree with Python and with torch.
 
 ipywidgets and matplotlib are imported inside the functions that need them, so

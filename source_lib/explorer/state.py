@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..explain import explain_refusal
+from .._checks import as_pair
+from ..explain import refusal_sentence
 from ..plotting import four_steps_arrays
-from ..sizes import conv_transpose2d_output_size, transpose_size_per_axis
 from ..upsampling import overlap_counts
+from ..verdict import transpose_size_per_axis, transpose_verdict
 
 __all__ = [
     "CONTROLS",
@@ -258,7 +259,7 @@ def call_string(config):
     return "nn.ConvTranspose2d(1, 1, " + ", ".join(parts) + ", bias=False)"
 
 
-def size_formula(config, axis, language=None):
+def size_formula(config, axis, language=None, out=None):
     """The output-size formula for one axis with the numbers filled in.
 
     Parameters
@@ -268,6 +269,8 @@ def size_formula(config, axis, language=None):
     axis : {"height", "width"}
     language : str, optional
         The edition's language (:mod:`.languages`); English by default.
+    out : int, optional
+        The output size on this axis, if the caller has it (the configuration's verdict).
 
     Returns
     -------
@@ -284,7 +287,7 @@ def size_formula(config, axis, language=None):
     h = config[axis]
     k, s, p, op, d = (config[name] for name in
                       ("kernel_size", "stride", "padding", "output_padding", "dilation"))
-    (out,) = transpose_size_per_axis((h,), (k,), (s,), (p,), (d,), (op,))
+    out = transpose_size_per_axis((h,), (k,), (s,), (p,), (d,), (op,))[0] if out is None else out
     return _words(language)["formula"].format(letter=letter, size=h, stride=s, padding=p, dilation=d, kernel_size=k,
                                               output_padding=op, out=out)
 
@@ -355,21 +358,21 @@ def explorer_state(config=None, **changes):
     """
     cfg = normalise_config(config, changes)
     h, w, k, s, p, op, d = (cfg[name] for name, *_ in CONTROLS)
-    message = explain_refusal((h, w), k, s, p, op, d)
+    verdict = transpose_verdict((h, w), (k, k), (s, s), (p, p), (op, op), (d, d))  # the one decision
     state = {
         "config": cfg,
-        "message": message,
-        "output_size": transpose_size_per_axis((h, w), (k, k), (s, s), (p, p), (d, d), (op, op)),
-        "formula": [size_formula(cfg, "height"), size_formula(cfg, "width")],
+        "message": (message := refusal_sentence(verdict)),
+        "output_size": verdict.size,
+        "formula": [size_formula(cfg, axis, out=out) for axis, out in zip(("height", "width"), verdict.size)],
         "call": call_string(cfg),
     }
     if message is None:
         x = default_input(h, w, cfg["values"])
         kernel = default_kernel(k, cfg["values"])
-        state.update(four_steps_arrays(x, kernel, s, p, op, d))
+        state.update(four_steps_arrays(x, kernel, s, p, op, d, verdict=verdict))
         state["kernel"] = kernel
         # The formula and the computed array must agree; a mismatch is a library bug.
-        assert state["output"].shape == state["output_size"] == conv_transpose2d_output_size((h, w), k, s, p, op, d)
+        assert state["output"].shape == state["output_size"]
     return state
 
 
@@ -443,11 +446,10 @@ def sweep_state(parameter, values, config=None, **changes):
     sizes, messages, overlaps = [], [], []
     for value in values:
         one = dict(cfg, **{parameter: value})
-        args = (one["size"], one["kernel_size"], one["stride"], one["padding"],
-                one["output_padding"], one["dilation"])
-        message = explain_refusal(*args)
+        args = [one[name] for name in SWEEP_DEFAULTS]  # size, kernel_size, stride, padding, output_padding, dilation
+        message = refusal_sentence(verdict := transpose_verdict(*map(as_pair, args, SWEEP_DEFAULTS)))
         messages.append(message)
-        sizes.append(None if message else conv_transpose2d_output_size(*args))
+        sizes.append(None if message else verdict.size[0])
         overlaps.append(None if message else overlap_counts(*args))
     return {"parameter": parameter, "values": values, "config": cfg,
             "sizes": sizes, "messages": messages, "overlaps": overlaps}

@@ -25,8 +25,9 @@ import pytest
 import torch
 from support.browser import chromium
 from support.explorer_cases import EDGE_CASES, LARGEST
+from support.verdicts import torch_output_size, verdict_grid
 
-from source_lib.explain import explain_refusal
+from source_lib.explain import explain_refusal, refusal_sentence
 from source_lib.explorer import (
     CONTROLS,
     DEFAULTS,
@@ -40,6 +41,7 @@ from source_lib.explorer import (
     spec_script,
 )
 from source_lib.plotting import COLOURS
+from source_lib.verdict import RULES, transpose_verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
@@ -109,10 +111,10 @@ class Page:
         self.context.close()
 
 
-def explorer_page(tmp_path, browser, width=1200, attributes=""):
+def explorer_page(tmp_path, browser, width=1200, attributes="", language=None):
     """A minimal page that loads the generated spec, then the explorer's script and stylesheet."""
     spec = tmp_path / "explorer-spec.js"
-    spec.write_text(spec_script(), encoding="ascii")
+    spec.write_text(spec_script(language), encoding="ascii")
     html = tmp_path / "explorer.html"
     html.write_text(
         "<!doctype html><html><head><meta charset='utf-8'>"
@@ -200,6 +202,46 @@ def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
     # The sentences themselves are checked against torch in test_explain.py; here, a sample.
     for config in random.Random(1).sample(refused[:-len(beyond)], 200):
         assert torch_output(config) is None, config
+
+
+def _as_json(verdict):
+    values = {name: list(value) if isinstance(value, tuple) else value for name, value in verdict.values}
+    return {"size": list(verdict.size), "rule": verdict.rule, "values": values}
+
+
+def test_the_browser_verdict_is_source_lib_verdict_rule_for_rule_and_value_for_value(page, browser, tmp_path):
+    # Square and not, accepted and refused (every rule), inside and outside the sliders' ranges.
+    configs = verdict_grid() + [tuple((c[name],) * 2 if name != "height" else (c["height"], c["width"])
+                                      for name in ("height", "kernel_size", "stride", "padding",
+                                                   "output_padding", "dilation"))
+                                for c in random.Random(2).sample(EVERY_SLIDER_POSITION, 3000)]
+    results = json.loads(page.evaluate(
+        "rows => JSON.stringify(JSON.parse(rows).map(row => window.transposedExplorer.verdict(...row)))",
+        json.dumps(configs)))
+    assert len(results) == len(configs)
+    mismatches = [(config, result) for config, result in zip(configs, results)
+                  if result != _as_json(transpose_verdict(*config))]
+    assert not mismatches, (mismatches[:3], [_as_json(transpose_verdict(*c)) for c, _ in mismatches[:3]])
+    assert {result["rule"] for result in results} == set(RULES) | {None}
+    # The sentence of each verdict, character for character (both editions: the JavaScript fills in the
+    # words the spec gives it; refusal_sentence those of source_lib.explorer.languages).
+    refused = [(config, result) for config, result in zip(configs, results) if result["rule"]][::7]
+    assert {result["rule"] for _, result in refused} == set(RULES)
+    for language in (None, "zh_CN"):
+        (tmp_path / str(language)).mkdir()
+        edition_page = explorer_page(tmp_path / str(language), browser, language=language)
+        sentences = json.loads(edition_page.page.evaluate(
+            "results => JSON.stringify(JSON.parse(results).map(window.transposedExplorer.sentence))",
+            json.dumps([result for _, result in refused])))
+        edition_page.close()
+        expected = [refusal_sentence(transpose_verdict(*config), language) for config, _ in refused]
+        assert sentences == expected, [(c, s, e) for (c, _), s, e in zip(refused, sentences, expected) if s != e][:3]
+    # torch decides whether a configuration is refused and what its output size is.
+    for config, result in zip(configs, results):
+        expected = torch_output_size(*config)
+        assert (result["rule"] is None) == (expected is not None), (config, result)
+        if expected is not None:
+            assert tuple(result["size"]) == expected, (config, result)
 
 
 def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(page):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from support.verdicts import count_verdict_calls
 
 import source_lib as sl
 
@@ -157,19 +158,10 @@ def test_integer_input_is_computed_in_float64():
 
 
 @pytest.mark.parametrize("function", ENTRY_POINTS + [sl.conv_transpose2d_subpixel])
-def test_output_padding_is_validated_once_per_call(function, monkeypatch):
-    import source_lib._checks as checks
-    import source_lib.conv as conv
-    import source_lib.sizes as sizes
-
-    calls = []
-
-    def counted(*args):
-        calls.append(args)
-        return checks.check_output_padding(*args)
-
-    monkeypatch.setattr(conv, "check_output_padding", counted)
-    monkeypatch.setattr(sizes, "check_output_padding", counted)
+def test_the_configuration_is_decided_once_per_call(function, monkeypatch):
+    # output_padding and the other spatial rules are decided by source_lib.verdict.transpose_verdict
+    # alone; each entry point asks it once.
+    calls = count_verdict_calls(monkeypatch)
     x, w = x_w()
     function(x, w, stride=2, output_padding=1)
     assert len(calls) == 1
