@@ -80,7 +80,10 @@
   }
 
   function parseNumber(text) {
-    const cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
+    // Full-width forms (Chinese and Japanese input methods type １２, －３, ０．５) read as ASCII.
+    const halfWidth = text.replace(/[\uff0b\uff0d\uff0e\uff10-\uff19\uff45\uff25]/g,
+                                   ch => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+    const cleaned = halfWidth.trim().replace(/\u2212/g, "-").replace(/[\s\u3000]+/g, "");
     if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) {
       return null;
     }

@@ -29,6 +29,7 @@ catalog and show their translation, as they do with the chapter's prose.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -37,8 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check", "render",
-           "show"]
+__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check", "display_order",
+           "render", "show"]
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
 STATIC = Path(__file__).resolve().parents[1] / "_static"
@@ -202,10 +203,25 @@ data-tolerance="{question.tolerance!r}" novalidate>
 {_see(question)}</fieldset></form>"""
 
 
+def display_order(question):
+    """The options of a multiple-choice question in the order a reader sees them.
+
+    The author writes the right option where it reads best; shown in that order,
+    its place would give it away (authors favour the second). The right option
+    goes to a place drawn from the question's id (a hash, so every build and both
+    editions show the same order); the others keep their written order around it.
+    """
+    right = next(option for option in question.options if option.correct)
+    others = [option for option in question.options if not option.correct]
+    digest = hashlib.sha256(f"option-order:{question.id}".encode()).digest()
+    place = int.from_bytes(digest[:4], "big") % len(question.options)
+    return others[:place] + [right] + others[place:]
+
+
 def _choice_html(question, number, prefix):
     qid = f"{prefix}-{question.id}"
     options = []
-    for index, option in enumerate(question.options):
+    for index, option in enumerate(display_order(question)):
         oid = f"{qid}-{index}"
         correct = ' data-correct="true"' if option.correct else ""
         options.append(f"""<div class="quiz-option"><input type="radio" id="{oid}" name="{qid}" value="{index}"{correct}>

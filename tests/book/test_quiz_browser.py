@@ -81,7 +81,8 @@ def test_numeric_question_wrong_then_right(chapter):
     assert "quiz-wrong" in page.get_attribute(f"#{qid}", "class")
     assert box.get_attribute("aria-invalid") == "true"
 
-    box.fill(f" {right} ")
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in str(right))  # ２６, as a Chinese input method types it
+    box.fill(f"\u3000{full_width} ")
     page.click(f"#{qid} button[type=submit]")
     explanation = chapter.hidden_text(f"#{qid} .quiz-explanation")
     assert chapter.feedback(qid).startswith(f"Right: {right}.")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import glob
 
@@ -99,3 +100,21 @@ def test_a_wrong_key_in_any_chapter_question_raises(chapter, monkeypatch):
         wrong = dataclasses.replace(questions[i], justify=lambda: False)
         with pytest.raises(quiz.QuizKeyError, match=questions[i].id):
             quiz.check(questions[:i] + [wrong] + questions[i + 1:])
+
+
+def test_the_right_options_place_gives_nothing_away(monkeypatch):
+    """Across the book the right option of a multiple-choice question is shown in every place, none favoured."""
+    places = collections.Counter()
+    for chapter in CHAPTERS:
+        for question in quiz_questions(chapter, monkeypatch):
+            if not isinstance(question, quiz.MultipleChoice):
+                continue
+            shown = quiz.display_order(question)
+            assert sorted(map(id, shown)) == sorted(map(id, question.options)), question.id
+            places[[option.correct for option in shown].index(True)] += 1
+    total = sum(places.values())
+    assert total >= 20
+    most = max(len(question.options) for chapter in CHAPTERS for question in quiz_questions(chapter, monkeypatch)
+               if isinstance(question, quiz.MultipleChoice))
+    assert set(places) == set(range(most)), f"the right option is never shown in some place: {dict(places)}"
+    assert max(places.values()) <= 0.4 * total, f"one place holds the right option too often: {dict(places)}"

@@ -120,7 +120,7 @@ def test_the_quiz_cell_works_in_jupyterlab(lab):
             page.goto(lab, timeout=WAIT_MS)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=WAIT_MS)
             # The answers are in the cell's source: JupyterLab shows it collapsed.
-            assert page.locator(".jp-Cell .jp-InputPlaceholder").is_visible()
+            page.wait_for_selector(".jp-Cell .jp-InputPlaceholder", state="visible", timeout=WAIT_MS)
             assert not page.locator(".jp-Cell .jp-InputArea-editor").is_visible()
             assert "correct=True" not in page.inner_text(".jp-Notebook")
             run_the_cell(page)

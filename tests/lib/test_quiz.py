@@ -97,3 +97,18 @@ def test_the_output_carries_the_key_the_controls_and_the_script():
     assert '<label for="quiz-size-13-input">' in html and 'type="radio"' in html
     assert "<script>" in html and "transposedQuizBound" in html and "<style>" in html
     assert "http://" not in html and "https://" not in html
+
+
+def test_the_options_are_shown_in_display_order_with_the_right_one_moved_by_its_id():
+    options = [quiz.Option(f"option {letter}", f"why {letter}", correct=letter == "a") for letter in "abcd"]
+    places = {}
+    for number in range(40):
+        question = quiz.MultipleChoice(f"q{number}", "?", options)
+        shown = quiz.display_order(question)
+        assert [o for o in shown if not o.correct] == options[1:]  # the others keep their written order
+        places[question.id] = [o.correct for o in shown].index(True)
+        html = quiz.render(three(question), {})
+        labels = [html.index(f">{option.text}</label>") for option in shown]
+        assert labels == sorted(labels)  # rendered in that order
+        assert quiz.display_order(question) == shown  # the same order every time
+    assert set(places.values()) == {0, 1, 2, 3}
