@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-from support.browser import chromium
 from support.explorer_cases import EDGE_CASES, LARGEST
+from support.explorer_page import ROOT, SCRIPT, Page, explorer_page, full, shown_message, torch_output
 
 from source_lib.explain import explain_refusal
 from source_lib.explorer import (
@@ -33,22 +32,13 @@ from source_lib.explorer import (
     LEGEND,
     PANELS,
     STEPPER_ROLES,
-    default_input,
-    default_kernel,
     explorer_state,
     panel_titles,
-    spec_script,
 )
 from source_lib.plotting import COLOURS
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "_static" / "transposed-explorer.js"
-STYLE = ROOT / "_static" / "transposed-explorer.css"
 # A hung browser fails this module in minutes, not at the suite's 15-minute limit.
 pytestmark = pytest.mark.timeout(300)
-
-LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
-
 
 EVERY_SLIDER_POSITION = [
     dict(zip([name for name, *_ in CONTROLS], values))
@@ -56,85 +46,10 @@ EVERY_SLIDER_POSITION = [
 ]
 
 
-def full(config):
-    return {**DEFAULTS, **config}
-
-
-def torch_output(config):
-    cfg = full(config)
-    x = torch.from_numpy(default_input(cfg["height"], cfg["width"], cfg["values"]))[None, None]
-    w = torch.from_numpy(default_kernel(cfg["kernel_size"], cfg["values"]))[None, None]
-    try:
-        out = torch.nn.functional.conv_transpose2d(
-            x, w, stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],
-            dilation=cfg["dilation"])
-    except RuntimeError:
-        return None
-    return out[0, 0].numpy()
-
-
 def python_explanation(config):
     cfg = full(config)
     return explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
                            cfg["output_padding"], cfg["dilation"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-class Page:
-    """A page with the network cut off; it records blocked requests and script errors."""
-
-    def __init__(self, browser, width=1200):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.blocked, self.errors = [], []
-        self.page.route("**/*", self._route)
-        # Each error as "message @ where", so a test can tell whose script it came from.
-        self.page.on("pageerror", lambda error: self.errors.append(f"{error.message} @ {error.stack}"))
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"{msg.text} @ {msg.location.get('url', '')}"))
-
-    def _route(self, route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
-
-
-def explorer_page(tmp_path, browser, width=1200, attributes=""):
-    """A minimal page that loads the generated spec, then the explorer's script and stylesheet."""
-    spec = tmp_path / "explorer-spec.js"
-    spec.write_text(spec_script(), encoding="ascii")
-    html = tmp_path / "explorer.html"
-    html.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{spec.as_uri()}'></script>"
-        f"<script src='{SCRIPT.as_uri()}'></script>"
-        f"</head><body><div id='explorer' data-transposed-explorer {attributes}></div></body></html>",
-        encoding="utf-8",
-    )
-    page = Page(browser, width)
-    page.page.goto(html.as_uri())
-    page.page.wait_for_function("document.querySelector('#explorer').transposedExplorer !== undefined")
-    return page
-
-
-@pytest.fixture
-def page(browser, tmp_path):
-    page = explorer_page(tmp_path, browser)
-    yield page.page
-    assert page.errors == [], page.errors
-    assert page.blocked == [], page.blocked
-    page.close()
 
 
 def js_compute(page, configs):
@@ -151,10 +66,6 @@ READ_OUTPUT = """table => Array.from(table.rows, row => Array.from(row.querySele
 
 def shown_output(page, selector="#explorer table[data-panel=output]"):
     return np.array(page.eval_on_selector(selector, READ_OUTPUT))
-
-
-def shown_message(page):
-    return page.text_content("#explorer .tce-message")
 
 
 def test_computes_what_torch_computes_for_a_grid_of_configurations(page):

@@ -18,7 +18,6 @@ from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
-from test_book_html import browser_context, server  # noqa: F401 - pytest fixtures
 
 from source_lib.plotting import TEXT_PX_KEY
 

@@ -22,8 +22,8 @@ import re
 import pytest
 import torch
 from support.book_paths import book_html_dir
-from support.browser import chromium, serve
-from test_explorer_browser import SCRIPT, STYLE, Page, shown_message, torch_output
+from support.browser import serve
+from support.explorer_page import SCRIPT, STYLE, Page, shown_message, torch_output
 
 from source_lib import quiz
 from source_lib.explain import explain_refusal
@@ -43,12 +43,6 @@ EDITIONS = {"en": ("", None), "zh": ("zh/", LANGUAGE)}
 
 def explorer_words(language):
     return translate_words({**STEPPER_LABELS, **EXPLORER_WORDS}, language)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

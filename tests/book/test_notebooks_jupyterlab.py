@@ -34,7 +34,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from support.book_paths import REPO, book_html_dir
-from support.browser import CHROMIUM, need_chromium
 from support.jupyterlab import running_jupyterlab
 
 import source_lib as sl
@@ -193,20 +192,6 @@ def jupyterlab():
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 # Every Markdown cell rendered (a rendered cell hides its editor and shows its HTML).
 ALL_MARKDOWN_RENDERED = """
 () => {
@@ -218,8 +203,8 @@ ALL_MARKDOWN_RENDERED = """
 
 
 @pytest.mark.timeout(300)
-def test_chapter_renders_in_jupyterlab(jupyterlab, chromium):
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+def test_chapter_renders_in_jupyterlab(jupyterlab, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     external = []
 
     def only_local(route):

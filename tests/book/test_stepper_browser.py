@@ -8,8 +8,8 @@ holds (its ``transposedExplorer.state``); which input pixels and kernel taps
 meet in an output cell is worked out here from torch's index rule
 ``out[i] gets x[m]·w[a] where i = m·s + a·d − p``, not from the page.
 
-The browser, the page with its network cut off and torch's helpers come from
-``test_explorer_browser.py``.
+The browser and the explorer's page (``page``, its network cut off) are fixtures of
+tests/conftest.py and tests/book/conftest.py; torch's output comes from ``support.explorer_page``.
 """
 
 import json
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 from support.explorer_cases import LARGEST, STEPPER_CASES
-from test_explorer_browser import browser, explorer_page, torch_output  # noqa: F401  (browser is a fixture)
+from support.explorer_page import explorer_page, torch_output
 
 from source_lib.explorer import PLAY_INTERVALS, STEPPER_LABELS
 
@@ -26,15 +26,6 @@ pytestmark = pytest.mark.timeout(300)
 
 IDS = [json.dumps(c, separators=(",", "=")) for c in STEPPER_CASES]
 EXPLORER = "document.querySelector('#explorer').transposedExplorer"
-
-
-@pytest.fixture
-def page(browser, tmp_path):  # noqa: F811  (the fixture imported above)
-    page = explorer_page(tmp_path, browser)
-    yield page.page
-    assert page.errors == [], page.errors
-    assert page.blocked == [], page.blocked
-    page.close()
 
 
 def set_config(page, config):
