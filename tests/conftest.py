@@ -62,3 +62,16 @@ except ImportError:  # pragma: no cover - zmq comes with jupyter_client
     zmq = None
 if zmq is not None:
     zmq.Context.__del__ = _close_without_waiting
+
+
+# A fixture that needs something the quick loop leaves out, and the mark a test using it must carry.
+FIXTURE_MARKS = {"browser": "browser", "browser_context": "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that uses a browser fixture without the ``browser`` mark (`make test-fast` would run it)."""
+    unmarked = [f"{item.nodeid} uses the fixture {fixture!r}: mark it (or its module) @pytest.mark.{mark}"
+                for item in items for fixture, mark in FIXTURE_MARKS.items()
+                if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(mark) is None]
+    if unmarked:
+        raise pytest.UsageError("\n".join(unmarked))

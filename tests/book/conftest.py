@@ -49,11 +49,10 @@ def browser_context():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def explorer(browser, tmp_path):
     """The explorer alone on a test page (support.explorer_page), network cut off.
 
-    The test fails if the page logged a script error or tried to leave the machine. Modules
-    that open pages of the built book instead define a ``page`` fixture of their own.
+    Yields playwright's Page; the test fails if the page logged a script error or tried to leave the machine.
     """
     page = explorer_page(tmp_path, browser)
     yield page.page

@@ -34,6 +34,8 @@ import pytest
 import yaml
 from support.book_paths import REPO, book_html_dir
 
+pytestmark = [pytest.mark.book]
+
 PAGE_TIMEOUT_MS = 20_000
 
 # Key results that must be visible on each chapter page (text), and formulas that
@@ -152,6 +154,7 @@ def visit(page, console_errors, base_url, relative, external):
     return problems
 
 
+@pytest.mark.browser
 @pytest.mark.timeout(300)
 def test_every_page_works_offline_in_a_real_browser(server, browser_context):
     folder, base_url = server

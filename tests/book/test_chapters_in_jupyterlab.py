@@ -23,6 +23,8 @@ import pytest
 from support.book_paths import REPO
 from support.jupyterlab import running_jupyterlab
 
+pytestmark = [pytest.mark.kernel]
+
 CHAPTER = "book/lecture/02-four-steps.md"
 EXERCISE = "exercises/01-output-size/output_size.ipynb"
 NOTEBOOKS = sorted(path for folder in ("exercises", "solutions") for path in (REPO / folder).glob("*/*.ipynb"))
@@ -86,6 +88,8 @@ def open_by_double_clicks(page, relative):
     return tab
 
 
+@pytest.mark.jupyterlab
+@pytest.mark.browser
 @pytest.mark.timeout(400)
 def test_a_chapter_opens_as_a_notebook_and_opening_changes_no_file(jupyterlab, browser):
     root, url = jupyterlab

@@ -38,7 +38,7 @@ from source_lib.explorer import (
 from source_lib.plotting import COLOURS
 
 # A hung browser fails this module in minutes, not at the suite's 15-minute limit.
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 EVERY_SLIDER_POSITION = [
     dict(zip([name for name, *_ in CONTROLS], values))
@@ -68,11 +68,11 @@ def shown_output(page, selector="#explorer table[data-panel=output]"):
     return np.array(page.eval_on_selector(selector, READ_OUTPUT))
 
 
-def test_computes_what_torch_computes_for_a_grid_of_configurations(page):
+def test_computes_what_torch_computes_for_a_grid_of_configurations(explorer):
     rng = random.Random(0)
     accepted = [c for c in EVERY_SLIDER_POSITION if python_explanation(c) is None]
     configs = EDGE_CASES + [dict(c, values=rng.choice(["counting", "ones"])) for c in rng.sample(accepted, 250)]
-    for config, state in zip(configs, js_compute(page, configs)):
+    for config, state in zip(configs, js_compute(explorer, configs)):
         expected = torch_output(config)
         assert expected is not None, config
         assert state["message"] is None, (config, state["message"])
@@ -85,7 +85,7 @@ def test_computes_what_torch_computes_for_a_grid_of_configurations(page):
         assert state["formula"] == python["formula"] and state["call"] == python["call"]
 
 
-def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
+def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(explorer):
     # Every slider position, plus values no slider reaches.
     names = [name for name, *_ in CONTROLS]
     beyond = [dict(DEFAULTS, **change) for change in (
@@ -93,7 +93,7 @@ def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
         dict(output_padding=-2), dict(dilation=0, output_padding=1))]
     rows = [[c[name] for name in names] for c in EVERY_SLIDER_POSITION + beyond]
     # One JSON string each way: playwright is slow at passing many small objects.
-    sentences = json.loads(page.evaluate(
+    sentences = json.loads(explorer.evaluate(
         """([names, rows]) => JSON.stringify(JSON.parse(rows).map(row => window.transposedExplorer.explain(
                Object.fromEntries(names.map((name, i) => [name, row[i]])))))""", [names, json.dumps(rows)]))
     assert len(sentences) == len(rows)
@@ -113,39 +113,39 @@ def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
         assert torch_output(config) is None, config
 
 
-def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(page):
-    np.testing.assert_array_equal(shown_output(page), torch_output({}))
-    stride = page.get_by_label("stride s")
+def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(explorer):
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({}))
+    stride = explorer.get_by_label("stride s")
     stride.focus()
-    page.keyboard.press("ArrowRight")  # stride 2 -> 3
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3}))
-    assert page.text_content("#explorer output[for$=stride]") == "3"
-    page.keyboard.press("Tab")  # to the padding slider
-    page.keyboard.press("ArrowRight")  # padding 1 -> 2
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2}))
-    assert shown_message(page) == "output 2×2"  # (2 - 1)*3 - 4 + 2 + 0 + 1
-    page.get_by_label("values").select_option("ones")
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2, "values": "ones"}))
+    explorer.keyboard.press("ArrowRight")  # stride 2 -> 3
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3}))
+    assert explorer.text_content("#explorer output[for$=stride]") == "3"
+    explorer.keyboard.press("Tab")  # to the padding slider
+    explorer.keyboard.press("ArrowRight")  # padding 1 -> 2
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3, "padding": 2}))
+    assert shown_message(explorer) == "output 2×2"  # (2 - 1)*3 - 4 + 2 + 0 + 1
+    explorer.get_by_label("values").select_option("ones")
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3, "padding": 2, "values": "ones"}))
     # Every control has a visible label tied to it.
     for _, label, _, _ in CONTROLS:
-        assert page.get_by_label(label, exact=True).count() == 1, label
+        assert explorer.get_by_label(label, exact=True).count() == 1, label
 
 
 @pytest.mark.parametrize("config", EDGE_CASES[1:], ids=[str(c) for c in EDGE_CASES[1:]])
-def test_drawn_panels_match_torch_after_setting_the_controls(page, config):
-    page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
-    np.testing.assert_array_equal(shown_output(page), torch_output(config))
+def test_drawn_panels_match_torch_after_setting_the_controls(explorer, config):
+    explorer.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
+    np.testing.assert_array_equal(shown_output(explorer), torch_output(config))
     python = explorer_state(config)
-    captions = page.eval_on_selector_all("#explorer figcaption", "nodes => nodes.map(n => n.textContent)")
+    captions = explorer.eval_on_selector_all("#explorer figcaption", "nodes => nodes.map(n => n.textContent)")
     assert captions == [f"{title} ({python[key].shape[0]}×{python[key].shape[1]})"
                         for title, key in zip(panel_titles(python["config"]), PANELS)]
-    assert page.text_content("#explorer .tce-call") == python["call"]
+    assert explorer.text_content("#explorer .tce-call") == python["call"]
 
 
-def test_cells_and_legend_take_their_colours_from_the_python_spec(page):
+def test_cells_and_legend_take_their_colours_from_the_python_spec(explorer):
     # output_padding 1 with padding 1: every role is drawn, the two of the step-through too.
-    page.evaluate("document.querySelector('#explorer').transposedExplorer.set({output_padding: 1})")
-    shown = page.evaluate("""() => {
+    explorer.evaluate("document.querySelector('#explorer').transposedExplorer.set({output_padding: 1})")
+    shown = explorer.evaluate("""() => {
         const colour = node => getComputedStyle(node).backgroundColor;
         const cells = {};
         for (const cell of document.querySelectorAll('#explorer td')) {
@@ -179,17 +179,17 @@ def test_without_the_spec_the_script_says_what_is_missing(browser, tmp_path):
         page.close()
 
 
-def test_a_refused_combination_shows_the_sentence_and_no_grids(page):
-    op = page.get_by_label("output_padding")
+def test_a_refused_combination_shows_the_sentence_and_no_grids(explorer):
+    op = explorer.get_by_label("output_padding")
     op.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # output_padding 2 with stride 2
+    explorer.keyboard.press("ArrowRight")
+    explorer.keyboard.press("ArrowRight")  # output_padding 2 with stride 2
     config = {"output_padding": 2}
-    assert shown_message(page) == "torch refuses this: " + python_explanation(config)
+    assert shown_message(explorer) == "torch refuses this: " + python_explanation(config)
     assert torch_output(config) is None
-    assert page.locator("#explorer table").count() == 0
-    page.keyboard.press("ArrowLeft")  # back to 1: accepted again
-    np.testing.assert_array_equal(shown_output(page), torch_output({"output_padding": 1}))
+    assert explorer.locator("#explorer table").count() == 0
+    explorer.keyboard.press("ArrowLeft")  # back to 1: accepted again
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"output_padding": 1}))
 
 
 def test_starting_values_come_from_data_attributes(browser, tmp_path):
@@ -222,6 +222,7 @@ def test_usable_at_phone_width(browser, tmp_path, config):
         page.close()
 
 
+@pytest.mark.book
 def test_built_book_page_runs_the_explorer_offline(browser):
     html = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")) / "book" / "reference" / "40-explorer.html"
     if not html.exists():

@@ -15,6 +15,8 @@ import pytest
 from support.book_paths import book_html_dir
 from support.browser import serve
 
+pytestmark = [pytest.mark.book]
+
 PAGE = "book/beyond/05-image-generation.html"
 FIGURES = [
     "fig-generated-shapes",
@@ -172,6 +174,7 @@ def page_in_browser(browser):
         page.close()
 
 
+@pytest.mark.browser
 def test_in_a_browser_the_figures_load_and_their_text_is_readable(page_in_browser):
     """At 1280 px every figure loads, and its smallest text is at least 10 CSS px."""
     assert not page_in_browser["external"], page_in_browser["external"]

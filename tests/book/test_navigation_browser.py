@@ -29,7 +29,7 @@ from support.browser import serve
 
 CHAPTER = "book/lecture/02-four-steps.html"
 TIMEOUT_MS = 30_000
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.timeout(300)]
 
 # The visible buttons are the ones in the article header (the site header's copies are hidden).
 MENU_BUTTON = ".bd-header-article button.primary-toggle"

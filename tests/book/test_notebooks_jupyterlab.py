@@ -121,6 +121,7 @@ def test_there_are_chapters():
     assert len(chapters()) >= 8 and CHAPTER in chapters()
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("docname", chapters())
 def test_each_chapter_page_offers_its_executed_notebook(docname):
     html_folder = book_html_dir()
@@ -142,6 +143,7 @@ def test_each_chapter_page_offers_its_executed_notebook(docname):
             assert not left, f"{docname}: {left} in {text[:200]!r}"
 
 
+@pytest.mark.book
 def test_shown_function_source_is_on_the_web_page():
     html_folder = book_html_dir()
     page = (html_folder / (CHAPTER + ".html")).read_text(encoding="utf-8")
@@ -202,6 +204,10 @@ ALL_MARKDOWN_RENDERED = """
 """
 
 
+@pytest.mark.jupyterlab
+@pytest.mark.browser
+@pytest.mark.book
+@pytest.mark.kernel
 @pytest.mark.timeout(300)
 def test_chapter_renders_in_jupyterlab(jupyterlab, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})

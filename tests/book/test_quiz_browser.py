@@ -12,6 +12,8 @@ import pytest
 import torch
 from support.book_paths import book_html_dir
 
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
 CHAPTER = "book/lecture/03-parameters.html"
 
 

@@ -25,6 +25,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support.book_paths import REPO
 from support.browser import need_chromium
 
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.kernel]
+
 CHAPTER = "book/lecture/03-parameters.md"
 WAIT_MS = 240_000
 

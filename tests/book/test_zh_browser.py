@@ -21,6 +21,8 @@ from support.browser import serve
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import EDITIONS, translated_pages  # noqa: E402
 
+pytestmark = [pytest.mark.browser, pytest.mark.book]
+
 LANGUAGE = "zh_CN"
 FOLDER = EDITIONS[LANGUAGE]["folder"]
 # Pages whose switch is followed both ways.

@@ -21,6 +21,8 @@ from support.zh_terms import RIVAL_FORMS, english_prose, mentions
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import glossary_pairs, translated_pages  # noqa: E402
 
+pytestmark = [pytest.mark.book]
+
 LANGUAGE = "zh_CN"
 CATALOGS = REPO / "locale" / LANGUAGE / "LC_MESSAGES"
 TEMPLATES = REPO / "_build" / "gettext"

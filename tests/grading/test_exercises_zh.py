@@ -345,6 +345,7 @@ def test_every_unsolved_stub_says_in_chinese_which_function_to_write(path):
         assert chinese == f"{name} 还没有写：请把 `raise NotImplementedError(...)` 换成你的代码", chinese
 
 
+@pytest.mark.kernel
 def test_validate_reports_in_chinese_too():
     """`make validate` on an unsolved exercise: each line of the report and its summary have their Chinese."""
     path = ROOT / "exercises" / "01-output-size" / "output_size.ipynb"

@@ -361,6 +361,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from grading.inert import attachments_to_html, markdown_to_html, output_to_html  # noqa: E402
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.browser]
+
 ALLOWED = {"pre": {"class"}, "img": {"alt", "src"}, "p": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(),
            "h6": set(), "ul": set(), "ol": set(), "li": set(), "code": set(), "strong": set(), "em": set()}
 TOKENS = list("<>\"'&=/ \n`*#-1.ab:;") + ["<script>", "<svg onload=x>", "javascript:", "</pre>", "<b>", "<style>",

@@ -31,6 +31,8 @@ from support.processes import left_running, local_dask_cluster, processes_naming
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.dask, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = survival.ASSIGNMENT
 BIN = os.path.dirname(sys.executable)
@@ -104,6 +106,7 @@ def postgres_run(tmp_path_factory, postgres):
                 csv=survival.read_csv(course), scores=scores)
 
 
+@pytest.mark.postgres
 def test_grading_into_postgresql_gives_the_sqlite_grades(postgres_run, sqlite_run):
     run = postgres_run["run"]
     assert run["returncode"] == 0, run["stdout"][-3000:] + run["stderr"][-3000:]

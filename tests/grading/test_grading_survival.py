@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from support.survival_class import ASSIGNMENT, ROOT
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
+
 
 def test_the_run_completes_and_prints_a_summary(survival_class):
     first = survival_class["first"]

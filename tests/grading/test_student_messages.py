@@ -22,6 +22,8 @@ from grading.kernel import serve
 from grading.kernel.codec import decode
 from grading.remote import GraderNamespace
 
+pytestmark = [pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 RELEASED = sorted(ROOT.glob("exercises/*/*.ipynb"))
 WHAT_TO_DO = "replace `raise NotImplementedError(...)` with your code"

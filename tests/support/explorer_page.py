@@ -2,7 +2,7 @@
 
 Used by the browser tests of the explorer, its step-through and its words
 (tests/book/test_explorer_browser.py, test_stepper_browser.py,
-test_interface_browser.py); the ``page`` fixture of tests/book/conftest.py opens
+test_interface_browser.py); the ``explorer`` fixture of tests/book/conftest.py opens
 one with ``explorer_page``.
 """
 
