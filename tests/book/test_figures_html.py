@@ -89,7 +89,7 @@ DRAWS = re.compile(r"plt\.show\(\)|\bplot_grids\(|\bplot_four_steps\(|\bplt\.sub
 
 @pytest.mark.parametrize("chapter", SOURCE_CHAPTERS, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_a_cell_that_draws_is_a_folded_figure(chapter):
-    """Every code cell that draws has figure metadata and the hide-input tag (the README's rule)."""
+    """Every code cell that draws has figure metadata and the hide-input tag (docs/writing-the-book.md, "Figures")."""
     problems = []
     for match in CODE_CELL.finditer(chapter.read_text(encoding="utf-8")):
         body = match.group(1)
