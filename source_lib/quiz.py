@@ -38,8 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check", "display_order",
-           "render", "show"]
+__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check",
+           "display_order", "render", "show"]
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
 STATIC = Path(__file__).resolve().parents[1] / "_static"

@@ -26,8 +26,6 @@ when ``$CI`` is set: then it fails.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -35,17 +33,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from support.book_paths import REPO, book_html_dir
-from support.browser import CHROMIUM, need_chromium, serve
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = [pytest.mark.book]
+
 PAGE_TIMEOUT_MS = 20_000
 
 # Key results that must be visible on each chapter page (text), and formulas that
@@ -89,36 +79,6 @@ def html_pages(folder: Path) -> list[str]:
         for path in folder.rglob("*.html")
         if "_static" not in path.relative_to(folder).parts
     )
-
-
-@pytest.fixture(scope="module")
-def server():
-    folder = book_html_dir()
-    with serve(folder) as url:
-        yield folder, url
-
-
-@pytest.fixture(scope="module")
-def browser_context():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    user_data = tempfile.mkdtemp(prefix="book-chromium-")
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                user_data,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                service_workers="block",
-            )
-            try:
-                yield context
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(user_data, ignore_errors=True)
 
 
 WAIT_FOR_IMAGES = """
@@ -194,6 +154,7 @@ def visit(page, console_errors, base_url, relative, external):
     return problems
 
 
+@pytest.mark.browser
 @pytest.mark.timeout(300)
 def test_every_page_works_offline_in_a_real_browser(server, browser_context):
     folder, base_url = server

@@ -17,7 +17,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from support.book_paths import book_html_dir
+
+pytestmark = [pytest.mark.book]
 
 # Tags whose URL attribute the browser loads while showing the page.
 LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),

@@ -21,8 +21,9 @@ import time
 import nbformat
 import pytest
 from support.book_paths import REPO
-from support.browser import CHROMIUM, need_chromium
 from support.jupyterlab import running_jupyterlab
+
+pytestmark = [pytest.mark.kernel]
 
 CHAPTER = "book/lecture/02-four-steps.md"
 EXERCISE = "exercises/01-output-size/output_size.ipynb"
@@ -87,33 +88,26 @@ def open_by_double_clicks(page, relative):
     return tab
 
 
+@pytest.mark.jupyterlab
+@pytest.mark.browser
 @pytest.mark.timeout(400)
-def test_a_chapter_opens_as_a_notebook_and_opening_changes_no_file(jupyterlab):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_a_chapter_opens_as_a_notebook_and_opening_changes_no_file(jupyterlab, browser):
     root, url = jupyterlab
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url, timeout=60_000)
-            page.wait_for_selector(".jp-DirListing-item", timeout=90_000)
-            for relative in (EXERCISE, CHAPTER):
-                tab = open_by_double_clicks(page, relative)
-                panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-                panel.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)  # a notebook, not a text editor
-                page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) "
-                                       ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-                time.sleep(3)  # the kernel's info has reached the notebook's metadata
-                if relative == EXERCISE:
-                    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), f"{relative} is marked modified"
-                page.keyboard.press("Control+s")
-                page.wait_for_function(
-                    "name => !Array.from(document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty'))"
-                    ".some(tab => tab.innerText.includes(name))", arg=relative.split("/")[-1], timeout=30_000)
-                time.sleep(1)
-                assert (root / relative).read_bytes() == (REPO / relative).read_bytes(), f"{relative} was rewritten"
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url, timeout=60_000)
+    page.wait_for_selector(".jp-DirListing-item", timeout=90_000)
+    for relative in (EXERCISE, CHAPTER):
+        tab = open_by_double_clicks(page, relative)
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        panel.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)  # a notebook, not a text editor
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) "
+                               ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        time.sleep(3)  # the kernel's info has reached the notebook's metadata
+        if relative == EXERCISE:
+            assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), f"{relative} is marked modified"
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "name => !Array.from(document.querySelectorAll('.lm-TabBar-tab.jp-mod-dirty'))"
+            ".some(tab => tab.innerText.includes(name))", arg=relative.split("/")[-1], timeout=30_000)
+        time.sleep(1)
+        assert (root / relative).read_bytes() == (REPO / relative).read_bytes(), f"{relative} was rewritten"

@@ -27,6 +27,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from support.book_paths import REPO, book_html_dir
 
+pytestmark = [pytest.mark.book]
+
 SOURCE = REPO / "book" / "reference" / "30-common-mistakes.md"
 PAGE = Path("book") / "reference" / "30-common-mistakes.html"
 CHAPTER_FOLDERS = ("lecture", "beyond")

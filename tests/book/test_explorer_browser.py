@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-from support.browser import chromium
 from support.explorer_cases import EDGE_CASES, LARGEST
+from support.explorer_page import ROOT, SCRIPT, Page, explorer_page, full, shown_message, torch_output
 from support.verdicts import torch_output_size, verdict_grid
 
 from source_lib.explain import explain_refusal, refusal_sentence
@@ -34,23 +33,14 @@ from source_lib.explorer import (
     LEGEND,
     PANELS,
     STEPPER_ROLES,
-    default_input,
-    default_kernel,
     explorer_state,
     panel_titles,
-    spec_script,
 )
 from source_lib.plotting import COLOURS
 from source_lib.verdict import RULES, transpose_verdict
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "_static" / "transposed-explorer.js"
-STYLE = ROOT / "_static" / "transposed-explorer.css"
 # A hung browser fails this module in minutes, not at the suite's 15-minute limit.
-pytestmark = pytest.mark.timeout(300)
-
-LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
-
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 EVERY_SLIDER_POSITION = [
     dict(zip([name for name, *_ in CONTROLS], values))
@@ -58,85 +48,10 @@ EVERY_SLIDER_POSITION = [
 ]
 
 
-def full(config):
-    return {**DEFAULTS, **config}
-
-
-def torch_output(config):
-    cfg = full(config)
-    x = torch.from_numpy(default_input(cfg["height"], cfg["width"], cfg["values"]))[None, None]
-    w = torch.from_numpy(default_kernel(cfg["kernel_size"], cfg["values"]))[None, None]
-    try:
-        out = torch.nn.functional.conv_transpose2d(
-            x, w, stride=cfg["stride"], padding=cfg["padding"], output_padding=cfg["output_padding"],
-            dilation=cfg["dilation"])
-    except RuntimeError:
-        return None
-    return out[0, 0].numpy()
-
-
 def python_explanation(config):
     cfg = full(config)
     return explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
                            cfg["output_padding"], cfg["dilation"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-class Page:
-    """A page with the network cut off; it records blocked requests and script errors."""
-
-    def __init__(self, browser, width=1200):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.blocked, self.errors = [], []
-        self.page.route("**/*", self._route)
-        # Each error as "message @ where", so a test can tell whose script it came from.
-        self.page.on("pageerror", lambda error: self.errors.append(f"{error.message} @ {error.stack}"))
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"{msg.text} @ {msg.location.get('url', '')}"))
-
-    def _route(self, route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def close(self):
-        self.context.close()
-
-
-def explorer_page(tmp_path, browser, width=1200, attributes="", language=None):
-    """A minimal page that loads the generated spec, then the explorer's script and stylesheet."""
-    spec = tmp_path / "explorer-spec.js"
-    spec.write_text(spec_script(language), encoding="ascii")
-    html = tmp_path / "explorer.html"
-    html.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{spec.as_uri()}'></script>"
-        f"<script src='{SCRIPT.as_uri()}'></script>"
-        f"</head><body><div id='explorer' data-transposed-explorer {attributes}></div></body></html>",
-        encoding="utf-8",
-    )
-    page = Page(browser, width)
-    page.page.goto(html.as_uri())
-    page.page.wait_for_function("document.querySelector('#explorer').transposedExplorer !== undefined")
-    return page
-
-
-@pytest.fixture
-def page(browser, tmp_path):
-    page = explorer_page(tmp_path, browser)
-    yield page.page
-    assert page.errors == [], page.errors
-    assert page.blocked == [], page.blocked
-    page.close()
 
 
 def js_compute(page, configs):
@@ -155,15 +70,11 @@ def shown_output(page, selector="#explorer table[data-panel=output]"):
     return np.array(page.eval_on_selector(selector, READ_OUTPUT))
 
 
-def shown_message(page):
-    return page.text_content("#explorer .tce-message")
-
-
-def test_computes_what_torch_computes_for_a_grid_of_configurations(page):
+def test_computes_what_torch_computes_for_a_grid_of_configurations(explorer):
     rng = random.Random(0)
     accepted = [c for c in EVERY_SLIDER_POSITION if python_explanation(c) is None]
     configs = EDGE_CASES + [dict(c, values=rng.choice(["counting", "ones"])) for c in rng.sample(accepted, 250)]
-    for config, state in zip(configs, js_compute(page, configs)):
+    for config, state in zip(configs, js_compute(explorer, configs)):
         expected = torch_output(config)
         assert expected is not None, config
         assert state["message"] is None, (config, state["message"])
@@ -176,7 +87,7 @@ def test_computes_what_torch_computes_for_a_grid_of_configurations(page):
         assert state["formula"] == python["formula"] and state["call"] == python["call"]
 
 
-def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
+def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(explorer):
     # Every slider position, plus values no slider reaches.
     names = [name for name, *_ in CONTROLS]
     beyond = [dict(DEFAULTS, **change) for change in (
@@ -184,7 +95,7 @@ def test_refuses_what_torch_refuses_with_the_same_sentence_as_explain_py(page):
         dict(output_padding=-2), dict(dilation=0, output_padding=1))]
     rows = [[c[name] for name in names] for c in EVERY_SLIDER_POSITION + beyond]
     # One JSON string each way: playwright is slow at passing many small objects.
-    sentences = json.loads(page.evaluate(
+    sentences = json.loads(explorer.evaluate(
         """([names, rows]) => JSON.stringify(JSON.parse(rows).map(row => window.transposedExplorer.explain(
                Object.fromEntries(names.map((name, i) => [name, row[i]])))))""", [names, json.dumps(rows)]))
     assert len(sentences) == len(rows)
@@ -209,13 +120,13 @@ def _as_json(verdict):
     return {"size": list(verdict.size), "rule": verdict.rule, "values": values}
 
 
-def test_the_browser_verdict_is_source_lib_verdict_rule_for_rule_and_value_for_value(page, browser, tmp_path):
+def test_the_browser_verdict_is_source_lib_verdict_rule_for_rule_and_value_for_value(explorer, browser, tmp_path):
     # Square and not, accepted and refused (every rule), inside and outside the sliders' ranges.
     configs = verdict_grid() + [tuple((c[name],) * 2 if name != "height" else (c["height"], c["width"])
                                       for name in ("height", "kernel_size", "stride", "padding",
                                                    "output_padding", "dilation"))
                                 for c in random.Random(2).sample(EVERY_SLIDER_POSITION, 3000)]
-    results = json.loads(page.evaluate(
+    results = json.loads(explorer.evaluate(
         "rows => JSON.stringify(JSON.parse(rows).map(row => window.transposedExplorer.verdict(...row)))",
         json.dumps(configs)))
     assert len(results) == len(configs)
@@ -244,39 +155,39 @@ def test_the_browser_verdict_is_source_lib_verdict_rule_for_rule_and_value_for_v
             assert tuple(result["size"]) == expected, (config, result)
 
 
-def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(page):
-    np.testing.assert_array_equal(shown_output(page), torch_output({}))
-    stride = page.get_by_label("stride s")
+def test_keyboard_moves_the_sliders_and_the_drawn_output_follows(explorer):
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({}))
+    stride = explorer.get_by_label("stride s")
     stride.focus()
-    page.keyboard.press("ArrowRight")  # stride 2 -> 3
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3}))
-    assert page.text_content("#explorer output[for$=stride]") == "3"
-    page.keyboard.press("Tab")  # to the padding slider
-    page.keyboard.press("ArrowRight")  # padding 1 -> 2
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2}))
-    assert shown_message(page) == "output 2×2"  # (2 - 1)*3 - 4 + 2 + 0 + 1
-    page.get_by_label("values").select_option("ones")
-    np.testing.assert_array_equal(shown_output(page), torch_output({"stride": 3, "padding": 2, "values": "ones"}))
+    explorer.keyboard.press("ArrowRight")  # stride 2 -> 3
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3}))
+    assert explorer.text_content("#explorer output[for$=stride]") == "3"
+    explorer.keyboard.press("Tab")  # to the padding slider
+    explorer.keyboard.press("ArrowRight")  # padding 1 -> 2
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3, "padding": 2}))
+    assert shown_message(explorer) == "output 2×2"  # (2 - 1)*3 - 4 + 2 + 0 + 1
+    explorer.get_by_label("values").select_option("ones")
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"stride": 3, "padding": 2, "values": "ones"}))
     # Every control has a visible label tied to it.
     for _, label, _, _ in CONTROLS:
-        assert page.get_by_label(label, exact=True).count() == 1, label
+        assert explorer.get_by_label(label, exact=True).count() == 1, label
 
 
 @pytest.mark.parametrize("config", EDGE_CASES[1:], ids=[str(c) for c in EDGE_CASES[1:]])
-def test_drawn_panels_match_torch_after_setting_the_controls(page, config):
-    page.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
-    np.testing.assert_array_equal(shown_output(page), torch_output(config))
+def test_drawn_panels_match_torch_after_setting_the_controls(explorer, config):
+    explorer.evaluate("config => document.querySelector('#explorer').transposedExplorer.set(config)", config)
+    np.testing.assert_array_equal(shown_output(explorer), torch_output(config))
     python = explorer_state(config)
-    captions = page.eval_on_selector_all("#explorer figcaption", "nodes => nodes.map(n => n.textContent)")
+    captions = explorer.eval_on_selector_all("#explorer figcaption", "nodes => nodes.map(n => n.textContent)")
     assert captions == [f"{title} ({python[key].shape[0]}×{python[key].shape[1]})"
                         for title, key in zip(panel_titles(python["config"]), PANELS)]
-    assert page.text_content("#explorer .tce-call") == python["call"]
+    assert explorer.text_content("#explorer .tce-call") == python["call"]
 
 
-def test_cells_and_legend_take_their_colours_from_the_python_spec(page):
+def test_cells_and_legend_take_their_colours_from_the_python_spec(explorer):
     # output_padding 1 with padding 1: every role is drawn, the two of the step-through too.
-    page.evaluate("document.querySelector('#explorer').transposedExplorer.set({output_padding: 1})")
-    shown = page.evaluate("""() => {
+    explorer.evaluate("document.querySelector('#explorer').transposedExplorer.set({output_padding: 1})")
+    shown = explorer.evaluate("""() => {
         const colour = node => getComputedStyle(node).backgroundColor;
         const cells = {};
         for (const cell of document.querySelectorAll('#explorer td')) {
@@ -310,17 +221,17 @@ def test_without_the_spec_the_script_says_what_is_missing(browser, tmp_path):
         page.close()
 
 
-def test_a_refused_combination_shows_the_sentence_and_no_grids(page):
-    op = page.get_by_label("output_padding")
+def test_a_refused_combination_shows_the_sentence_and_no_grids(explorer):
+    op = explorer.get_by_label("output_padding")
     op.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # output_padding 2 with stride 2
+    explorer.keyboard.press("ArrowRight")
+    explorer.keyboard.press("ArrowRight")  # output_padding 2 with stride 2
     config = {"output_padding": 2}
-    assert shown_message(page) == "torch refuses this: " + python_explanation(config)
+    assert shown_message(explorer) == "torch refuses this: " + python_explanation(config)
     assert torch_output(config) is None
-    assert page.locator("#explorer table").count() == 0
-    page.keyboard.press("ArrowLeft")  # back to 1: accepted again
-    np.testing.assert_array_equal(shown_output(page), torch_output({"output_padding": 1}))
+    assert explorer.locator("#explorer table").count() == 0
+    explorer.keyboard.press("ArrowLeft")  # back to 1: accepted again
+    np.testing.assert_array_equal(shown_output(explorer), torch_output({"output_padding": 1}))
 
 
 def test_starting_values_come_from_data_attributes(browser, tmp_path):
@@ -353,6 +264,7 @@ def test_usable_at_phone_width(browser, tmp_path, config):
         page.close()
 
 
+@pytest.mark.book
 def test_built_book_page_runs_the_explorer_offline(browser):
     html = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")) / "book" / "reference" / "40-explorer.html"
     if not html.exists():

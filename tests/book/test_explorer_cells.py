@@ -84,6 +84,7 @@ def test_the_browser_stylesheet_holds_no_second_copy_of_the_cell_sizes():
                           + "\n  ".join(problems))
 
 
+@pytest.mark.book
 def test_the_built_book_spec_has_the_declared_cell_sizes():
     book = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
     scripts = [book / "_static" / "explorer-spec.js", book / "zh" / "_static" / "explorer-spec.js"]

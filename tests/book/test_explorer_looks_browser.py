@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.browser import chromium
 
 from source_lib.explorer import CELL_PIXELS, STYLE, explorer_state, four_steps_explorer, spec_script, steps_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
 CSS = ROOT / "_static" / "transposed-explorer.css"
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 # Grids of 6 (input), 21 (zeros inserted) and 45 (padded) rows: one per size class in the notebook. The
 # browser explorer gives all panels of a setting the size of its largest grid, so it is also drawn with
@@ -54,12 +53,6 @@ def check(measured):
         assert want["cell"] <= table["height"] <= want["cell"] + 1.5, table
         assert table["font"] == want["font"], table
     assert seen == set(CELL_PIXELS), seen
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def browser_explorer(browser, tmp_path):

@@ -18,11 +18,10 @@ from urllib.parse import urljoin
 
 import pytest
 from PIL import Image
-from test_book_html import browser_context, server  # noqa: F401 - pytest fixtures
 
 from source_lib.plotting import TEXT_PX_KEY
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.timeout(300)]
 
 MIN_TEXT_CSS_PX = 10
 PAGE_TIMEOUT_MS = 120_000  # the machine may be busy; a page that never loads still fails

@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 
 import pytest
 from support.book_paths import book_html_dir
-from support.browser import chromium, serve
+from support.browser import serve
+
+pytestmark = [pytest.mark.book]
 
 PAGE = "book/beyond/05-image-generation.html"
 FIGURES = [
@@ -149,9 +151,9 @@ def test_the_page_makes_no_request_outside_the_book(chapter):
 
 
 @pytest.fixture(scope="module")
-def page_in_browser():
+def page_in_browser(browser):
     """The chapter in headless Chromium at 1280×900 from a local server; requests elsewhere are blocked and kept."""
-    with serve(book_html_dir()) as base, chromium() as browser:
+    with serve(book_html_dir()) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         external, errors = [], []
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
@@ -169,8 +171,10 @@ def page_in_browser():
             }"""
         )
         yield {"figures": figures, "external": external, "errors": errors}
+        page.close()
 
 
+@pytest.mark.browser
 def test_in_a_browser_the_figures_load_and_their_text_is_readable(page_in_browser):
     """At 1280 px every figure loads, and its smallest text is at least 10 CSS px."""
     assert not page_in_browser["external"], page_in_browser["external"]

@@ -22,8 +22,8 @@ import re
 import pytest
 import torch
 from support.book_paths import book_html_dir
-from support.browser import chromium, serve
-from test_explorer_browser import SCRIPT, STYLE, Page, shown_message, torch_output
+from support.browser import serve
+from support.explorer_page import SCRIPT, STYLE, Page, shown_message, torch_output
 
 from source_lib import quiz
 from source_lib.explain import explain_refusal
@@ -32,7 +32,7 @@ from source_lib.explorer.interface import PAGE_WORDS
 from source_lib.explorer.languages import translate_words
 from source_lib.explorer.state import EXPLORER_WORDS, STEPPER_LABELS
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 LANGUAGE = "zh_CN"
 CJK = re.compile("[\u3400-\u9fff]")
@@ -43,12 +43,6 @@ EDITIONS = {"en": ("", None), "zh": ("zh/", LANGUAGE)}
 
 def explorer_words(language):
     return translate_words({**STEPPER_LABELS, **EXPLORER_WORDS}, language)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
@@ -145,6 +139,7 @@ def tab(browser):
     assert not errors, errors
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_the_books_explorer_speaks_the_editions_language(site, tab, edition):
     folder, language = EDITIONS[edition]
@@ -173,6 +168,7 @@ def torch_output_height():
         return layer(torch.zeros(1, 1, 13, 13)).shape[-2]
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_the_quiz_answers_in_the_editions_language(site, tab, edition):
     folder, language = EDITIONS[edition]
@@ -213,6 +209,7 @@ def test_the_quiz_answers_in_the_editions_language(site, tab, edition):
     assert see == words["see"].format(link=link)
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_the_chapter_menu_and_the_language_switch_are_named_in_the_editions_language(site, browser, edition):
     folder, language = EDITIONS[edition]

@@ -15,7 +15,7 @@ import re
 import string
 
 import pytest
-from test_zh_catalogs import RIVAL_FORMS, _mentions
+from support.zh_terms import RIVAL_FORMS, mentions
 
 from source_lib import quiz
 from source_lib.explain import SENTENCES, explain_refusal
@@ -91,7 +91,7 @@ def test_chinese_words_use_the_glossary_terms():
         # The refusal sentences name torch's parameters (stride=2, use padding 0): code in every language.
         prose = "" if text in refusals else re.sub(r"\w*_\w*|\{\w+\}", " ", text)
         for chinese, english in pairs:
-            if any(_mentions(prose, term) for term in english) and not any(term in translated for term in chinese):
+            if any(mentions(prose, term) for term in english) and not any(term in translated for term in chinese):
                 problems.append(f"{where}: {english[0]!r} is not translated as {' or '.join(chinese)}: {translated!r}")
         rest = translated
         for term in chinese_terms:

@@ -25,11 +25,11 @@ from urllib.parse import urljoin
 
 import pytest
 from support.book_paths import book_html_dir
-from support.browser import chromium, serve
+from support.browser import serve
 
 CHAPTER = "book/lecture/02-four-steps.html"
 TIMEOUT_MS = 30_000
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.timeout(300)]
 
 # The visible buttons are the ones in the article header (the site header's copies are hidden).
 MENU_BUTTON = ".bd-header-article button.primary-toggle"
@@ -42,12 +42,6 @@ CONTENTS_DRAWER = "dialog#pst-secondary-sidebar-modal"
 def base_url():
     with serve(book_html_dir()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

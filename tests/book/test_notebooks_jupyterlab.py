@@ -34,7 +34,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from support.book_paths import REPO, book_html_dir
-from support.browser import CHROMIUM, need_chromium
 from support.jupyterlab import running_jupyterlab
 
 import source_lib as sl
@@ -122,6 +121,7 @@ def test_there_are_chapters():
     assert len(chapters()) >= 8 and CHAPTER in chapters()
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("docname", chapters())
 def test_each_chapter_page_offers_its_executed_notebook(docname):
     html_folder = book_html_dir()
@@ -143,6 +143,7 @@ def test_each_chapter_page_offers_its_executed_notebook(docname):
             assert not left, f"{docname}: {left} in {text[:200]!r}"
 
 
+@pytest.mark.book
 def test_shown_function_source_is_on_the_web_page():
     html_folder = book_html_dir()
     page = (html_folder / (CHAPTER + ".html")).read_text(encoding="utf-8")
@@ -193,20 +194,6 @@ def jupyterlab():
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 # Every Markdown cell rendered (a rendered cell hides its editor and shows its HTML).
 ALL_MARKDOWN_RENDERED = """
 () => {
@@ -217,9 +204,13 @@ ALL_MARKDOWN_RENDERED = """
 """
 
 
+@pytest.mark.jupyterlab
+@pytest.mark.browser
+@pytest.mark.book
+@pytest.mark.kernel
 @pytest.mark.timeout(300)
-def test_chapter_renders_in_jupyterlab(jupyterlab, chromium):
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+def test_chapter_renders_in_jupyterlab(jupyterlab, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     external = []
 
     def only_local(route):

@@ -31,6 +31,8 @@ import pytest
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
 
+pytestmark = [pytest.mark.pdf]
+
 # the languages make pdf prints; $BOOK_PDF_LANG to test only one
 LANGUAGES = os.environ.get("BOOK_PDF_LANG", "en zh").split()
 # the margins book/_ext/print_pdf.py prints with, in points (1 mm = 72 / 25.4 pt)

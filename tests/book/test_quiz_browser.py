@@ -11,15 +11,10 @@ from __future__ import annotations
 import pytest
 import torch
 from support.book_paths import book_html_dir
-from support.browser import chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 CHAPTER = "book/lecture/03-parameters.html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 class Tab:

@@ -49,6 +49,7 @@ def test_the_table_of_contents_has_the_chapters_the_quiz_covers():
     assert len(CHAPTERS) >= 10
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_chapter_ends_with_three_to_five_questions(chapter):
     page = book_html_dir() / chapter.replace(".md", ".html")

@@ -23,7 +23,9 @@ import pytest
 import torch
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support.book_paths import REPO
-from support.browser import CHROMIUM, need_chromium
+from support.browser import need_chromium
+
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.browser, pytest.mark.kernel]
 
 CHAPTER = "book/lecture/03-parameters.md"
 WAIT_MS = 240_000
@@ -106,44 +108,37 @@ def run_the_cell(page):
 
 
 @pytest.mark.timeout(900)
-def test_the_quiz_cell_works_in_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
-
+def test_the_quiz_cell_works_in_jupyterlab(lab, browser):
     right = torch.nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1)(torch.zeros(1, 1, 13, 13)).shape[-2]
     correct_shape = str(tuple(torch.nn.ConvTranspose2d(6, 4, kernel_size=3, groups=2).weight.shape))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(lab, timeout=WAIT_MS)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=WAIT_MS)
-            # The answers are in the cell's source: JupyterLab shows it collapsed.
-            page.wait_for_selector(".jp-Cell .jp-InputPlaceholder", state="visible", timeout=WAIT_MS)
-            assert not page.locator(".jp-Cell .jp-InputArea-editor").is_visible()
-            assert "correct=True" not in page.inner_text(".jp-Notebook")
-            run_the_cell(page)
-            page.wait_for_function("window.transposedQuizBound === true", timeout=10_000)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(lab, timeout=WAIT_MS)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=WAIT_MS)
+    # The answers are in the cell's source: JupyterLab shows it collapsed.
+    page.wait_for_selector(".jp-Cell .jp-InputPlaceholder", state="visible", timeout=WAIT_MS)
+    assert not page.locator(".jp-Cell .jp-InputArea-editor").is_visible()
+    assert "correct=True" not in page.inner_text(".jp-Notebook")
+    run_the_cell(page)
+    page.wait_for_function("window.transposedQuizBound === true", timeout=10_000)
 
-            qid = "quiz-size-13"
-            page.fill(f"#{qid}-input", str(right + 1))
-            page.press(f"#{qid}-input", "Enter")
-            page.wait_for_function(f"document.querySelector('#{qid} .quiz-feedback').textContent.startsWith('Not')")
-            assert page.inner_text(f"#{qid} .quiz-feedback").startswith(f"Not {right + 1}.")
-            page.fill(f"#{qid}-input", str(right))
-            page.press(f"#{qid}-input", "Enter")
-            assert page.inner_text(f"#{qid} .quiz-feedback").startswith(f"Right: {right}.")
+    qid = "quiz-size-13"
+    page.fill(f"#{qid}-input", str(right + 1))
+    page.press(f"#{qid}-input", "Enter")
+    page.wait_for_function(f"document.querySelector('#{qid} .quiz-feedback').textContent.startsWith('Not')")
+    assert page.inner_text(f"#{qid} .quiz-feedback").startswith(f"Not {right + 1}.")
+    page.fill(f"#{qid}-input", str(right))
+    page.press(f"#{qid}-input", "Enter")
+    assert page.inner_text(f"#{qid} .quiz-feedback").startswith(f"Right: {right}.")
 
-            qid = "quiz-groups-weight"
-            options = page.locator(f"#{qid} .quiz-option label").all_inner_texts()
-            target = [text.strip() for text in options].index(correct_shape)
-            page.check(f"#{qid}-0")
-            for _ in range(target):
-                page.keyboard.press("ArrowDown")  # moves the radio selection, not the notebook's cell selection
-            assert page.is_checked(f"#{qid}-{target}")
-            page.keyboard.press("Enter")
-            assert page.inner_text(f"#{qid} .quiz-feedback").startswith("Right.")
-            assert [error for error in errors if "quiz" in error] == [], errors
-        finally:
-            browser.close()
+    qid = "quiz-groups-weight"
+    options = page.locator(f"#{qid} .quiz-option label").all_inner_texts()
+    target = [text.strip() for text in options].index(correct_shape)
+    page.check(f"#{qid}-0")
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")  # moves the radio selection, not the notebook's cell selection
+    assert page.is_checked(f"#{qid}-{target}")
+    page.keyboard.press("Enter")
+    assert page.inner_text(f"#{qid} .quiz-feedback").startswith("Right.")
+    assert [error for error in errors if "quiz" in error] == [], errors

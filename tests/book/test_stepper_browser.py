@@ -8,8 +8,8 @@ holds (its ``transposedExplorer.state``); which input pixels and kernel taps
 meet in an output cell is worked out here from torch's index rule
 ``out[i] gets x[m]·w[a] where i = m·s + a·d − p``, not from the page.
 
-The browser, the page with its network cut off and torch's helpers come from
-``test_explorer_browser.py``.
+The browser and the explorer's page (``explorer``, its network cut off) are fixtures of
+tests/conftest.py and tests/book/conftest.py; torch's output comes from ``support.explorer_page``.
 """
 
 import json
@@ -18,23 +18,14 @@ import numpy as np
 import pytest
 import torch
 from support.explorer_cases import LARGEST, STEPPER_CASES
-from test_explorer_browser import browser, explorer_page, torch_output  # noqa: F401  (browser is a fixture)
+from support.explorer_page import explorer_page, torch_output
 
 from source_lib.explorer import PLAY_INTERVALS, STEPPER_LABELS
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 IDS = [json.dumps(c, separators=(",", "=")) for c in STEPPER_CASES]
 EXPLORER = "document.querySelector('#explorer').transposedExplorer"
-
-
-@pytest.fixture
-def page(browser, tmp_path):  # noqa: F811  (the fixture imported above)
-    page = explorer_page(tmp_path, browser)
-    yield page.page
-    assert page.errors == [], page.errors
-    assert page.blocked == [], page.blocked
-    page.close()
 
 
 def set_config(page, config):
@@ -133,37 +124,37 @@ def check_gather(page, state, expected_cell):
 
 
 @pytest.mark.parametrize("config", STEPPER_CASES, ids=IDS)
-def test_step_back_and_click_write_out_torchs_sum_for_the_highlighted_cell(page, config):
-    set_config(page, config)
-    state = page_state(page)
+def test_step_back_and_click_write_out_torchs_sum_for_the_highlighted_cell(explorer, config):
+    set_config(explorer, config)
+    state = page_state(explorer)
     height, width = torch_of(state).shape
-    assert shown(page)["sum"] is None and shown(page)["mode"] == STEPPER_LABELS["idle"]
+    assert shown(explorer)["sum"] is None and shown(explorer)["mode"] == STEPPER_LABELS["idle"]
     order = [(i, j) for i in range(height) for j in range(width)]
     for index in range(min(4, len(order))):
-        page.click("#explorer button[data-action=step]")
-        check_gather(page, state, order[index])
-        assert shown(page)["mode"].startswith(STEPPER_LABELS["gather"].split("(")[0])
+        explorer.click("#explorer button[data-action=step]")
+        check_gather(explorer, state, order[index])
+        assert shown(explorer)["mode"].startswith(STEPPER_LABELS["gather"].split("(")[0])
     if len(order) > 1:
-        page.click("#explorer button[data-action=back]")
-        check_gather(page, state, order[min(4, len(order)) - 2])
+        explorer.click("#explorer button[data-action=back]")
+        check_gather(explorer, state, order[min(4, len(order)) - 2])
     # clicked cells: the last one, one in the middle, one in the output_padding rows
     for i, j in {(height - 1, width - 1), (height // 2, width // 2), (height - 1, 0)}:
-        page.click(f"#explorer table[data-panel=output] td[data-i='{i}'][data-j='{j}']")
-        check_gather(page, state, (i, j))
-    page.click("#explorer button[data-action=reset]")
-    assert shown(page)["sum"] is None and shown(page)["current"] == []
+        explorer.click(f"#explorer table[data-panel=output] td[data-i='{i}'][data-j='{j}']")
+        check_gather(explorer, state, (i, j))
+    explorer.click("#explorer button[data-action=reset]")
+    assert shown(explorer)["sum"] is None and shown(explorer)["current"] == []
 
 
 @pytest.mark.parametrize("config", STEPPER_CASES, ids=IDS)
-def test_clicking_an_input_pixel_highlights_exactly_the_output_cells_of_its_stamp(page, config):
-    set_config(page, config)
-    state = page_state(page)
+def test_clicking_an_input_pixel_highlights_exactly_the_output_cells_of_its_stamp(explorer, config):
+    set_config(explorer, config)
+    state = page_state(explorer)
     cfg = state["config"]
     h, w, k = cfg["height"], cfg["width"], cfg["kernel_size"]
     pixels = {(0, 0), (h - 1, w - 1), (h // 2, 0), (0, w - 1)}
     for m, n in sorted(pixels):
-        page.click(f"#explorer table[data-panel=input] td[data-i='{m}'][data-j='{n}']")
-        seen = shown(page)
+        explorer.click(f"#explorer table[data-panel=input] td[data-i='{m}'][data-j='{n}']")
+        seen = shown(explorer)
         one = np.zeros((h, w))
         one[m, n] = 1
         reached = {tuple(ij) for ij in np.argwhere(torch_of(state, one) != 0)}
@@ -193,19 +184,19 @@ def test_clicking_an_input_pixel_highlights_exactly_the_output_cells_of_its_stam
         assert set(landing) == reached
     # seen the other way: the last pixel's products are terms of the output cells' sums
     for (i, j), (a, b, product) in list(landing.items())[:3]:
-        page.click(f"#explorer table[data-panel=output] td[data-i='{i}'][data-j='{j}']")
-        terms = {(t["x"], t["w"]): t["x_value"] * t["w_value"] for t in shown(page)["terms"]}
+        explorer.click(f"#explorer table[data-panel=output] td[data-i='{i}'][data-j='{j}']")
+        terms = {(t["x"], t["w"]): t["x_value"] * t["w_value"] for t in shown(explorer)["terms"]}
         assert terms[f"{m},{n}", f"{a},{b}"] == product
 
 
 @pytest.mark.parametrize("config", STEPPER_CASES[1:], ids=IDS[1:])
-def test_cropped_and_output_padding_cells_are_drawn_in_their_own_way(page, config):
-    set_config(page, config)
-    state = page_state(page)
+def test_cropped_and_output_padding_cells_are_drawn_in_their_own_way(explorer, config):
+    set_config(explorer, config)
+    state = page_state(explorer)
     cfg = state["config"]
     p, op = cfg["padding"], cfg["output_padding"]
     height, width = torch_of(state).shape
-    cells = page.eval_on_selector_all(
+    cells = explorer.eval_on_selector_all(
         "#explorer table[data-panel=output] td",
         "cells => cells.map(c => [Number(c.dataset.i), Number(c.dataset.j), c.classList[0], Number(c.textContent),"
         " c.hasAttribute('data-cropped'), getComputedStyle(c).color])")
@@ -227,7 +218,7 @@ def test_cropped_and_output_padding_cells_are_drawn_in_their_own_way(page, confi
             assert role == "tce-output", (i, j, role)
     # step 2 likewise: its uncropped cells are the padded grid, the others greyed out
     padded = np.array(state["padded"])
-    grid = page.eval_on_selector_all(
+    grid = explorer.eval_on_selector_all(
         "#explorer table[data-panel=padded] td",
         "cells => cells.map(c => [Number(c.dataset.i), Number(c.dataset.j), c.classList[0], Number(c.textContent)])")
     kept = {(i, j): v for i, j, role, v in grid if role != "tce-cropped"}
@@ -239,72 +230,73 @@ def test_cropped_and_output_padding_cells_are_drawn_in_their_own_way(page, confi
             assert role == "tce-output_padding", (i, j)
 
 
-def test_a_refused_setting_greys_the_formula_and_the_call_and_stops_the_stepper(page):
-    page.click("#explorer button[data-action=play]")
-    assert page.evaluate(f"{EXPLORER}.playing()")
-    op = page.get_by_label("output_padding")
+def test_a_refused_setting_greys_the_formula_and_the_call_and_stops_the_stepper(explorer):
+    explorer.click("#explorer button[data-action=play]")
+    assert explorer.evaluate(f"{EXPLORER}.playing()")
+    op = explorer.get_by_label("output_padding")
     op.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # output_padding 2 with stride 2: refused
+    explorer.keyboard.press("ArrowRight")
+    explorer.keyboard.press("ArrowRight")  # output_padding 2 with stride 2: refused
     assert torch_output({"output_padding": 2}) is None  # torch refuses it too
-    assert not page.evaluate(f"{EXPLORER}.playing()")
-    looks = page.evaluate("""() => Array.from(document.querySelectorAll('#explorer .tce-formula code, #explorer .tce-call code'),
+    assert not explorer.evaluate(f"{EXPLORER}.playing()")
+    looks = explorer.evaluate("""() => Array.from(
+        document.querySelectorAll('#explorer .tce-formula code, #explorer .tce-call code'),
         c => [getComputedStyle(c).color, getComputedStyle(c).textDecorationLine,
               c.parentElement.getAttribute('aria-disabled')])""")
     assert len(looks) == 3 and all(look == ["rgb(118, 118, 118)", "line-through", "true"] for look in looks), looks
     for action in ("back", "step", "play", "reset"):
-        assert page.locator(f"#explorer button[data-action={action}]").is_disabled(), action
-    assert page.text_content("#explorer .tce-steps") == STEPPER_LABELS["refused"]
-    assert page.evaluate(f"{EXPLORER}.step().mode") == "idle"
-    page.keyboard.press("ArrowLeft")  # output_padding 1: accepted again
-    assert page.locator("#explorer button[data-action=step]").is_enabled()
-    looks = page.evaluate("""() => Array.from(document.querySelectorAll('#explorer .tce-formula code'),
+        assert explorer.locator(f"#explorer button[data-action={action}]").is_disabled(), action
+    assert explorer.text_content("#explorer .tce-steps") == STEPPER_LABELS["refused"]
+    assert explorer.evaluate(f"{EXPLORER}.step().mode") == "idle"
+    explorer.keyboard.press("ArrowLeft")  # output_padding 1: accepted again
+    assert explorer.locator("#explorer button[data-action=step]").is_enabled()
+    looks = explorer.evaluate("""() => Array.from(document.querySelectorAll('#explorer .tce-formula code'),
         c => getComputedStyle(c).textDecorationLine)""")
     assert looks == ["none", "none"]
 
 
-def test_the_stepper_works_by_keyboard(page):
-    step = page.locator("#explorer button[data-action=step]")
+def test_the_stepper_works_by_keyboard(explorer):
+    step = explorer.locator("#explorer button[data-action=step]")
     step.focus()
-    page.keyboard.press(" ")
-    assert shown(page)["sum"]["cell"] == [0, 0]
-    page.keyboard.press("Enter")
-    assert shown(page)["sum"]["cell"] == [0, 1]
-    page.keyboard.press("Shift+Tab")  # Back
-    page.keyboard.press("Enter")
-    assert shown(page)["sum"]["cell"] == [0, 0]
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")  # Play
-    page.keyboard.press("Enter")
-    assert page.get_attribute("#explorer button[data-action=play]", "aria-pressed") == "true"
-    assert shown(page)["live"] == "off"  # not announced while it plays
-    page.keyboard.press("Enter")
-    assert page.get_attribute("#explorer button[data-action=play]", "aria-pressed") == "false"
-    assert page.text_content("#explorer button[data-action=play]") == STEPPER_LABELS["play"]
-    assert shown(page)["live"] == "polite"
+    explorer.keyboard.press(" ")
+    assert shown(explorer)["sum"]["cell"] == [0, 0]
+    explorer.keyboard.press("Enter")
+    assert shown(explorer)["sum"]["cell"] == [0, 1]
+    explorer.keyboard.press("Shift+Tab")  # Back
+    explorer.keyboard.press("Enter")
+    assert shown(explorer)["sum"]["cell"] == [0, 0]
+    explorer.keyboard.press("Tab")
+    explorer.keyboard.press("Tab")  # Play
+    explorer.keyboard.press("Enter")
+    assert explorer.get_attribute("#explorer button[data-action=play]", "aria-pressed") == "true"
+    assert shown(explorer)["live"] == "off"  # not announced while it plays
+    explorer.keyboard.press("Enter")
+    assert explorer.get_attribute("#explorer button[data-action=play]", "aria-pressed") == "false"
+    assert explorer.text_content("#explorer button[data-action=play]") == STEPPER_LABELS["play"]
+    assert shown(explorer)["live"] == "polite"
     # each grid is one tab stop; arrows move inside it, Enter or Space chooses
     for panel in ("input", "output"):
-        assert page.locator(f"#explorer table[data-panel={panel}] td[tabindex='0']").count() == 1
-    page.keyboard.press("Tab")  # Reset
-    page.keyboard.press("Tab")  # the input grid
-    focused = page.evaluate("[document.activeElement.closest('table').dataset.panel,"
+        assert explorer.locator(f"#explorer table[data-panel={panel}] td[tabindex='0']").count() == 1
+    explorer.keyboard.press("Tab")  # Reset
+    explorer.keyboard.press("Tab")  # the input grid
+    focused = explorer.evaluate("[document.activeElement.closest('table').dataset.panel,"
                             " document.activeElement.dataset.i, document.activeElement.dataset.j]")
     assert focused == ["input", "0", "0"]
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press(" ")
-    assert shown(page)["stamp"]["pixel"] == [1, 0]
-    page.keyboard.press("Tab")  # the output grid
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    state = page_state(page)
-    check_gather(page, state, (1, 1))
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    check_gather(page, state, (1, state["output_size"][1] - 1))
+    explorer.keyboard.press("ArrowDown")
+    explorer.keyboard.press(" ")
+    assert shown(explorer)["stamp"]["pixel"] == [1, 0]
+    explorer.keyboard.press("Tab")  # the output grid
+    explorer.keyboard.press("ArrowRight")
+    explorer.keyboard.press("ArrowDown")
+    explorer.keyboard.press("Enter")
+    state = page_state(explorer)
+    check_gather(explorer, state, (1, 1))
+    explorer.keyboard.press("End")
+    explorer.keyboard.press("Enter")
+    check_gather(explorer, state, (1, state["output_size"][1] - 1))
     # the written-out sum is in a live region, and every chosen cell says what it is
-    assert page.get_attribute("#explorer .tce-steps", "aria-live") == "polite"
-    label = page.get_attribute("#explorer table[data-panel=output] td[data-i='0'][data-j='0']", "aria-label")
+    assert explorer.get_attribute("#explorer .tce-steps", "aria-live") == "polite"
+    label = explorer.get_attribute("#explorer table[data-panel=output] td[data-i='0'][data-j='0']", "aria-label")
     assert label.startswith("output cell out[0,0] = ")
 
 

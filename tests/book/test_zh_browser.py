@@ -16,10 +16,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
-from support.browser import chromium, serve
+from support.browser import serve
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import EDITIONS, translated_pages  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 LANGUAGE = "zh_CN"
 FOLDER = EDITIONS[LANGUAGE]["folder"]
@@ -48,12 +50,6 @@ def site():
         pytest.fail(f"no Chinese edition in {folder / FOLDER}: run `make book`")
     with serve(folder) as url:
         yield folder, url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

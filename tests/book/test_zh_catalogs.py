@@ -16,35 +16,16 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
+from support.zh_terms import RIVAL_FORMS, english_prose, mentions
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import glossary_pairs, translated_pages  # noqa: E402
 
+pytestmark = [pytest.mark.book]
+
 LANGUAGE = "zh_CN"
 CATALOGS = REPO / "locale" / LANGUAGE / "LC_MESSAGES"
 TEMPLATES = REPO / "_build" / "gettext"
-
-# For each Chinese term of the glossary, the other Chinese words for the same
-# thing that the Chinese edition must not use (some are common in other
-# textbooks, one is a typo in the lecture notes: 偏执 for 偏置).
-RIVAL_FORMS = {
-    "转置卷积": ["逆卷积", "反向卷积"],
-    "步幅": ["步长", "步距", "跨步", "跨度"],
-    "填充": ["补零", "衬垫", "填补"],
-    "输出填充": ["输出补零", "额外填充"],
-    "卷积核": ["核窗口", "核矩阵", "滤波核"],
-    "偏置": ["偏执", "偏移量", "偏差项"],
-    "膨胀卷积": ["扩张卷积", "扩展卷积", "带孔卷积"],
-    "组卷积": ["分组卷积", "群卷积"],
-    "上采样": ["升采样", "增采样"],
-    "下采样": ["降采样"],
-    "特征图": ["特征映射", "特征图谱"],
-    "最近邻插值": ["最邻近插值", "近邻插值"],
-    "双线性插值": ["双线性内插"],
-    "棋盘格伪影": ["棋盘效应", "棋盘伪影", "棋盘格效应"],
-    "全卷积网络": ["全卷积神经网络"],
-}
-
 
 def _catalog(path: Path):
     if not path.is_file():
@@ -131,32 +112,6 @@ def test_computed_output_is_not_a_message_to_translate():
     assert not leaks, "computed output was extracted as text to translate:\n  " + "\n  ".join(leaks)
 
 
-# Phrases in which a glossary word has another meaning, so the glossary's Chinese
-# term would be wrong there: the Jupyter kernel that runs a notebook is 内核, not a
-# convolution kernel (卷积核).
-OTHER_SENSES = [
-    r"Kernel → Restart Kernel",  # JupyterLab's menu
-    r"(?:fresh|running|notebook's) kernels?",
-    r"kernels? (?:dies|died|crashes|crashed)",
-]
-
-
-def _prose(message_id: str) -> str:
-    """The English words of a message, without code (Markdown or HTML), math, the targets of roles and OTHER_SENSES."""
-    text = re.sub(r"\{[a-z:]+\}`[^`]*`", " ", message_id)
-    text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"<(code|var)>.*?</\1>", " ", text)  # code in the quizzes' HTML texts
-    text = re.sub(r"\$[^$]*\$", " ", text)
-    for phrase in OTHER_SENSES:
-        text = re.sub(rf"\b{phrase}\b", " ", text, flags=re.I)
-    return text
-
-
-def _mentions(text: str, english: str) -> bool:
-    words = r"[\s-]+".join(re.escape(word) for word in english.split())
-    return re.search(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", text, re.I) is not None
-
-
 @pytest.mark.parametrize(
     ("sentence", "mentions_the_kernel"),
     [
@@ -169,7 +124,7 @@ def _mentions(text: str, english: str) -> bool:
     ],
 )
 def test_the_jupyter_kernel_needs_no_glossary_term(sentence, mentions_the_kernel):
-    assert _mentions(_prose(sentence), "kernel") is mentions_the_kernel
+    assert mentions(english_prose(sentence), "kernel") is mentions_the_kernel
 
 
 def test_the_glossary_lists_a_rival_form_only_for_its_own_terms():
@@ -189,9 +144,9 @@ def test_chinese_pages_use_the_glossary_terms(page):
     for message in _catalog(CATALOGS / f"{page}.po"):
         if not message.id or not message.string or message.id.strip().lower() in glossary_terms:
             continue
-        prose = _prose(message.id)
+        prose = english_prose(message.id)
         for chinese, english in pairs:
-            if any(_mentions(prose, term) for term in english) and not any(term in message.string for term in chinese):
+            if any(mentions(prose, term) for term in english) and not any(term in message.string for term in chinese):
                 wanted = " or ".join(chinese)
                 problems.append(f"{english[0]!r} is not translated as {wanted}: {_first_words(message.string, 3)!r}")
         # A rival may be part of a longer glossary term (近邻插值 in 最近邻插值): that use is right.

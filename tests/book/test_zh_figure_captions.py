@@ -17,6 +17,8 @@ from support.book_paths import REPO, book_html_dir
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import EDITIONS, translated_pages  # noqa: E402
 
+pytestmark = [pytest.mark.book]
+
 LANGUAGE = "zh_CN"
 
 

@@ -22,6 +22,8 @@ from support.book_paths import REPO, book_html_dir
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from editions import EDITIONS, glossary_pairs, html_messages, translated_pages  # noqa: E402
 
+pytestmark = [pytest.mark.book]
+
 LANGUAGE = "zh_CN"
 CATALOGS = REPO / "locale" / LANGUAGE / "LC_MESSAGES"
 TEMPLATES = REPO / "_build" / "gettext"

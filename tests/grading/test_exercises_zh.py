@@ -5,11 +5,10 @@ an instruction cell is followed by its Chinese, headings carry both titles, the
 hints of the test cells have their Chinese in ``grading.checks.HINTS_ZH``, and
 the fixed words of every message have a Chinese line. The Chinese uses the
 glossary's terms (``book/reference/10-glossary.md``) and none of the rival forms
-the Chinese edition forbids (``tests/book/test_zh_catalogs.py``).
+the Chinese edition forbids (``tests/support/zh_terms.py``).
 """
 
 import ast
-import importlib.util
 import inspect
 import re
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from support import zh_terms
 
 from grading import checks
 from grading.cells import grade_id, is_answer_cell, is_test_cell
@@ -29,18 +29,6 @@ SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from editions import glossary_pairs  # noqa: E402
-
-
-def _zh_catalog_tests():
-    """tests/book/test_zh_catalogs.py, for its RIVAL_FORMS and its reading of English prose."""
-    spec = importlib.util.spec_from_file_location("zh_catalog_rules", ROOT / "tests" / "book" / "test_zh_catalogs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ZH_RULES = _zh_catalog_tests()
-RIVAL_FORMS = ZH_RULES.RIVAL_FORMS
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # The length a translation needs, at least, per English word of the blocks it translates, counted as its
@@ -59,7 +47,7 @@ def cjk_count(text):
 def prose(text):
     """English text without code spans, math and code written without backticks (``2*padding``, ``weight[c, o]``,
     argument lists and shapes such as ``(N, channels, H, W)``)."""
-    text = ZH_RULES._prose(text)
+    text = zh_terms.english_prose(text)
     while re.search(r"\([^()]*,[^()]*\)", text):
         text = re.sub(r"\([^()]*,[^()]*\)", " ", text)
     return " ".join(word for word in text.split() if not re.search(r"[*=\[\]()/]", word))
@@ -67,7 +55,7 @@ def prose(text):
 
 def english_words(text):
     """The English words of a markdown block, without code spans and math."""
-    return re.findall(r"[A-Za-z]{2,}", ZH_RULES._prose(text))
+    return re.findall(r"[A-Za-z]{2,}", zh_terms.english_prose(text))
 
 
 def blocks(source):
@@ -245,7 +233,7 @@ def test_the_chinese_uses_the_glossary_terms():
     for where, english, chinese in chinese_texts():
         words = prose(english)
         for chinese_terms, english_terms in pairs:
-            if not any(ZH_RULES._mentions(words, term) for term in english_terms):
+            if not any(zh_terms.mentions(words, term) for term in english_terms):
                 continue
             accepted = chinese_terms + [word for term in english_terms for word in HOMONYMS.get(term, [])]
             if not any(term in chinese for term in accepted):
@@ -263,7 +251,7 @@ def test_no_rival_form_of_a_glossary_term_anywhere_a_student_reads():
     for where, text in texts:
         for term in glossary:
             text = text.replace(term, "\0")  # a rival inside a longer glossary term is that term
-        problems += [f"{where}: {rival!r} instead of {term!r}" for term, rivals in RIVAL_FORMS.items()
+        problems += [f"{where}: {rival!r} instead of {term!r}" for term, rivals in zh_terms.RIVAL_FORMS.items()
                      for rival in rivals if rival in text]
     assert not problems, "\n  ".join(sorted(set(problems)))
 
@@ -383,6 +371,7 @@ def test_every_unsolved_stub_says_in_chinese_which_function_to_write(path):
         assert chinese == f"{name} 还没有写：请把 `raise NotImplementedError(...)` 换成你的代码", chinese
 
 
+@pytest.mark.kernel
 def test_validate_reports_in_chinese_too():
     """`make validate` on an unsolved exercise: each line of the report and its summary have their Chinese."""
     path = ROOT / "exercises" / "01-output-size" / "output_size.ipynb"

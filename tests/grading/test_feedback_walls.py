@@ -27,7 +27,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from support.browser import chromium
 from support.classroom import answered, copy_course, run_grading, write_submission
 
 from grading.course import Course
@@ -136,47 +135,46 @@ def graded(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def opened(graded, tmp_path_factory):
+def opened(graded, tmp_path_factory, browser):
     """Each page opened in Chromium offline: what it requested, whether a script ran, what it shows."""
     folder = tmp_path_factory.mktemp("pages")
     pages = dict(graded["pages"], shown=graded["shown"])
     seen = {}
-    with chromium() as browser:
-        for name, text in pages.items():
-            path = folder / f"{name}.html"
-            path.write_text(text, encoding="utf-8")
-            context = browser.new_context()
-            context.set_offline(True)
-            requests = []
-            context.on("request", lambda request, requests=requests: requests.append(request.url))
-            context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
-            page = context.new_page()
-            page.add_init_script("window.__violations = [];"
-                                 "document.addEventListener('securitypolicyviolation',"
-                                 " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
-            page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_timeout(300)
-            seen[name] = dict(
-                url=path.as_uri(), requests=requests, pwned=page.evaluate("window.__pwned === undefined ? null : "
-                                                                          "String(window.__pwned)"),
-                title=page.title(), violations=page.evaluate("window.__violations"),
-                csp=page.evaluate("Array.from(document.head.children).slice(0, 2).map(e => "
-                                  "e.getAttribute('http-equiv') === 'Content-Security-Policy' ? "
-                                  "e.getAttribute('content') : null).filter(Boolean)"),
-                urls=page.evaluate("Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))"
-                                   ".map(a => a.value).filter(v => /https?:|\\/\\//i.test(v))"),
-                parts=grader_parts(page), text=page.inner_text("body"),
-                score=page.evaluate("document.querySelector('#score')?.innerText ?? ''"),
-                toc=page.evaluate("Array.from(document.querySelectorAll('nav li')).map(li => ["
-                                  "li.querySelector('a')?.innerText, li.querySelector('a')?.getAttribute('href'),"
-                                  "li.querySelector('.verdict')?.dataset.gradeId,"
-                                  "li.querySelector('.verdict')?.innerText])"),
-                targets=page.evaluate("Array.from(document.querySelectorAll('section.test')).map(s => "
-                                      "[s.id, s.dataset.gradeId, s.innerText])"),
-                student_text=page.evaluate("Array.from(document.querySelectorAll('[data-owner=student]'))"
-                                           ".map(e => e.innerText).join('\\n')"),
-            )
-            context.close()
+    for name, text in pages.items():
+        path = folder / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        context = browser.new_context()
+        context.set_offline(True)
+        requests = []
+        context.on("request", lambda request, requests=requests: requests.append(request.url))
+        context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+        page = context.new_page()
+        page.add_init_script("window.__violations = [];"
+                             "document.addEventListener('securitypolicyviolation',"
+                             " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_timeout(300)
+        seen[name] = dict(
+            url=path.as_uri(), requests=requests, pwned=page.evaluate("window.__pwned === undefined ? null : "
+                                                                      "String(window.__pwned)"),
+            title=page.title(), violations=page.evaluate("window.__violations"),
+            csp=page.evaluate("Array.from(document.head.children).slice(0, 2).map(e => "
+                              "e.getAttribute('http-equiv') === 'Content-Security-Policy' ? "
+                              "e.getAttribute('content') : null).filter(Boolean)"),
+            urls=page.evaluate("Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))"
+                               ".map(a => a.value).filter(v => /https?:|\\/\\//i.test(v))"),
+            parts=grader_parts(page), text=page.inner_text("body"),
+            score=page.evaluate("document.querySelector('#score')?.innerText ?? ''"),
+            toc=page.evaluate("Array.from(document.querySelectorAll('nav li')).map(li => ["
+                              "li.querySelector('a')?.innerText, li.querySelector('a')?.getAttribute('href'),"
+                              "li.querySelector('.verdict')?.dataset.gradeId,"
+                              "li.querySelector('.verdict')?.innerText])"),
+            targets=page.evaluate("Array.from(document.querySelectorAll('section.test')).map(s => "
+                                  "[s.id, s.dataset.gradeId, s.innerText])"),
+            student_text=page.evaluate("Array.from(document.querySelectorAll('[data-owner=student]'))"
+                                       ".map(e => e.innerText).join('\\n')"),
+        )
+        context.close()
     return seen
 
 
@@ -362,6 +360,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from grading.inert import attachments_to_html, markdown_to_html, output_to_html  # noqa: E402
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.browser]
 
 ALLOWED = {"pre": {"class"}, "img": {"alt", "src"}, "p": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(),
            "h6": set(), "ul": set(), "ol": set(), "li": set(), "code": set(), "strong": set(), "em": set()}

@@ -20,6 +20,8 @@ from support.processes import ended
 
 from grading.forkserver import ForkServer, command, server_for
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = str(Path(__file__).resolve().parents[2])
 
 

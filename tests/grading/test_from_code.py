@@ -20,6 +20,8 @@ from support.classroom import answered, copy_course, delete_cell, run_grading, s
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK = "01-output-size", "output_size"
 FLAG = "graded from the functions it defines: its nbgrader cells were missing"

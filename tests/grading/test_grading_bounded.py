@@ -31,6 +31,8 @@ from grading.course import Course
 from grading.execute import ANSWER_LIMIT_BYTES
 from grading.sandbox import Limits
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK, FIRST = "01-output-size", "output_size", "transpose-size"
 FULL, WRONG_SCORE = 10, 5

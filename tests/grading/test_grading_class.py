@@ -28,6 +28,8 @@ from support.classroom import (
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -25,11 +25,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-import test_grading_survival as survival
-from support.classroom import answered, copy_course, once_per_test_run, released, run_grading, solution_answers, write_submission
+from support import survival_class as survival
+from support.classroom import answered, copy_course, released, run_grading, solution_answers, write_submission
 from support.processes import left_running, local_dask_cluster, processes_naming
 
 from grading.course import Course
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.dask, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = survival.ASSIGNMENT
@@ -76,8 +78,9 @@ def postgres(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def sqlite_run(tmp_path_factory):
-    return once_per_test_run(tmp_path_factory, "survival-class", lambda: survival.grade_class(tmp_path_factory))
+def sqlite_run(survival_class):
+    # The very run test_grading_survival.py checks (computed once per test run).
+    return survival_class
 
 
 # What reaches the gradebook differs by kind: full, zero and partial scores, tests put back into a
@@ -103,6 +106,7 @@ def postgres_run(tmp_path_factory, postgres):
                 csv=survival.read_csv(course), scores=scores)
 
 
+@pytest.mark.postgres
 def test_grading_into_postgresql_gives_the_sqlite_grades(postgres_run, sqlite_run):
     run = postgres_run["run"]
     assert run["returncode"] == 0, run["stdout"][-3000:] + run["stderr"][-3000:]

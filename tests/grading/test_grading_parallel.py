@@ -19,11 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-import test_grading_survival as survival
+from support import survival_class as survival
 from support.classroom import (
     answered,
     copy_course,
-    once_per_test_run,
     released,
     run_grading,
     solution_answers,
@@ -32,14 +31,16 @@ from support.classroom import (
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = survival.ASSIGNMENT
 
 
 @pytest.fixture(scope="module")
-def two_workers(tmp_path_factory):
+def two_workers(survival_class):
     # The very run test_grading_survival.py checks (computed once per test run).
-    return once_per_test_run(tmp_path_factory, "survival-class", lambda: survival.grade_class(tmp_path_factory))
+    return survival_class
 
 
 # The serial run grades every kind of submission of the class once: right, wrong, partly right, hostile

@@ -80,6 +80,7 @@ def test_the_released_notebook_hides_solutions_and_hidden_tests(path):
     assert all(not cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
 
 
+@pytest.mark.slow
 def test_exercises_are_exactly_what_nbgrader_generates_from_solutions(tmp_path):
     course = tmp_path / "course"
     copy_course(ROOT, course)

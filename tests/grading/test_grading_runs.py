@@ -11,6 +11,8 @@ from support.sandboxed import require_sandbox
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK = "01-output-size", "output_size"
 

@@ -33,6 +33,8 @@ from support.classroom import answered, copy_course, run_grading, write_submissi
 from grading.course import Course
 from grading.sandbox import SandboxUnavailable, check_available
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK, FIRST = "01-output-size", "output_size", "transpose-size"
 FULL, WRONG_SCORE = 10, 5

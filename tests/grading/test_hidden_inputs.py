@@ -29,6 +29,8 @@ from grading import seeds
 from grading.course import Course
 from grading.hidden import split_at_hidden
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK, TEST = "01-output-size", "output_size", "test-conv-size"
 SECRET = "first-secret-0123456789abcdef"

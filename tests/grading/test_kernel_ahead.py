@@ -30,6 +30,8 @@ from grading import execute
 from grading.course import Course
 from grading.sandbox import KERNEL_NAME, SandboxUnavailable, check_available
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK = "01-output-size", "output_size"
 

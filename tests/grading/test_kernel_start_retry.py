@@ -6,12 +6,15 @@ import signal
 from pathlib import Path
 
 import nbformat
+import pytest
 from support.classroom import answered
 from support.sandboxed import require_sandbox
 
 from grading import execute
 from grading.course import Course
 from grading.validate import validate
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
 
 ROOT = Path(__file__).resolve().parents[2]
 

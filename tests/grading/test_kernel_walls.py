@@ -25,6 +25,8 @@ from support.sandboxed import require_sandbox, run_sandboxed
 from grading.kernelenv import REFUSED_WITHOUT_TORCH, allowed_top_level_names
 from grading.sandbox import Limits
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 
 @pytest.fixture(autouse=True)
 def _sandbox():

@@ -422,6 +422,8 @@ def test_rosters_from_moodle_and_canvas_exports_are_read(tmp_path):
 
 # --- end to end ---------------------------------------------------------------------------------------
 
+@pytest.mark.sandbox
+@pytest.mark.kernel
 def test_a_moodle_download_is_graded_and_exported_honestly(course, pristine, tmp_path):
     download = make_zip(tmp_path / "moodle.zip", {
         "Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["solved"],

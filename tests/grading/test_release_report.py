@@ -12,6 +12,8 @@ from support.classroom import copy_course, run_grading
 
 from grading.release_checks import heading_problems, value_problems
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = "01-output-size/output_size.ipynb"
 
@@ -41,6 +43,7 @@ def replace_in_markdown(nb, old, new):
         cell.source = cell.source.replace(old, new)
 
 
+@pytest.mark.kernel
 def test_an_unchanged_release_says_unchanged_and_runs_the_solution(course):
     before = released_bytes(course)
     result = run_grading(course, "release", "01-output-size")
@@ -124,6 +127,7 @@ def test_every_heading_form_is_read(heading):
     assert heading_problems(notebook_with("## 1. Part", 3, "Each part is worth 2 points."), "nb") == []
 
 
+@pytest.mark.kernel
 def test_a_broken_solution_is_refused_with_the_test_and_its_message(course):
     # passes every visible test: only the hidden tests (padding up to 3) can catch it
     edit(course, SIZE, lambda cells, nb: cells["conv-size"].__setitem__(
@@ -145,6 +149,7 @@ def test_a_broken_solution_is_refused_with_the_test_and_its_message(course):
     assert released_bytes(course) == before
 
 
+@pytest.mark.kernel
 def test_a_test_cell_ending_in_a_value_is_refused(course):
     # a bare value: found without running anything, in the students' version too
     edit(course, SIZE, lambda cells, nb: cells["test-conv-size"].__setitem__(

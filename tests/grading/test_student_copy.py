@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from support.classroom import answered, copy_course
 
 from grading.course import Course
 from grading.studentcopy import ANSWER_MARKERS
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,6 +22,8 @@ from grading.kernel import serve
 from grading.kernel.codec import decode
 from grading.remote import GraderNamespace
 
+pytestmark = [pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 RELEASED = sorted(ROOT.glob("exercises/*/*.ipynb"))
 WHAT_TO_DO = "replace `raise NotImplementedError(...)` with your code"
@@ -242,6 +244,7 @@ def test_make_validate_runs_the_module_and_asks_for_a_notebook():
     assert '-m grading validate "some/notebook.ipynb"' in planned.stdout
 
 
+@pytest.mark.setup
 def test_make_validate_explains_makes_own_error_line_in_both_languages(tmp_path):
     """make ends a failed recipe with its own English "Error N": the line before it says what that is, in Chinese too."""
     result = subprocess.run(["make", "--no-print-directory", "validate", f"NB={tmp_path / 'nothing.ipynb'}"],

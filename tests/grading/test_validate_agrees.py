@@ -24,6 +24,8 @@ from support.sandboxed import require_sandbox
 
 from grading.course import Course
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT, NOTEBOOK, FIRST = "01-output-size", "output_size", "transpose-size"
 SIGNATURE = "def conv_transpose2d_output_size(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):\n"
