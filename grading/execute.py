@@ -17,13 +17,17 @@ the (sanitized) submission cell by cell:
 
 An assignment whose parts say "compute it yourself" is graded in a kernel in
 which torch cannot be imported (the source notebook's metadata
-``grading.allow_torch`` is false, the default); see :func:`assignment_policy`.
+``grading.allow_torch`` is false, the default); see :func:`grading.policy.assignment_policy`.
 
 It also survives broken kernels: a kernel that dies (``os._exit``, a
 segfault, the out-of-memory killer) or ignores the interrupt sent after a
 timeout ends the run, not the grading, and every cell it could not run gets an
 error output, so it scores 0. And it caps what one cell may print: past
 ``max_output_bytes`` the rest is dropped and the cell is interrupted.
+
+The kernel's lifecycle (where it starts, with what environment, started ahead
+or not, stopped without waiting) is :mod:`grading.kernel_lifecycle`; nbgrader's
+private methods are called through :mod:`grading.nbgrader_private`.
 """
 
 from __future__ import annotations

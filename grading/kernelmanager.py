@@ -84,7 +84,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 
     @default("kernel_spec_manager")
     def _grading_kernelspecs(self):
-        """The usual kernelspecs, and first the grader's own (:func:`kernelspec_folder`)."""
+        """The usual kernelspecs, and first the grader's own (:func:`grading.kernelspecs.kernelspec_folder`)."""
         manager = KernelSpecManager(parent=self)
         manager.kernel_dirs = [kernelspec_folder(), *manager.kernel_dirs]
         return manager
