@@ -194,8 +194,9 @@ def test_the_grader_s_remote_functions_are_remote_callables():
 
 
 @pytest.mark.parametrize("module", ["grading.checks", "grading.remotecall"])
-def test_the_helpers_import_nothing_the_student_s_kernel_lacks(module):
-    """In class the test cells run in the student's kernel: the helpers import numpy and the standard library only."""
+def test_the_helpers_need_no_other_grading_module(module):
+    """In class the test cells run in the student's own kernel: the helpers need only seeds.py and remotecall.py
+    of the grading code (not the grader's nbgrader, sandbox or kernel machinery)."""
     graph = import_graph()
     seen, todo = set(), [module]
     while todo:
@@ -206,3 +207,13 @@ def test_the_helpers_import_nothing_the_student_s_kernel_lacks(module):
     assert seen <= {"grading", "grading.checks", "grading.checks.calling", "grading.checks.compare",
                     "grading.checks.configs", "grading.checks.failures", "grading.checks.hints",
                     "grading.checks.reference", "grading.seeds", "grading.remotecall"}, seen
+
+
+def test_every_grading_package_is_installed_with_the_project():
+    """pyproject.toml lists its packages one by one: a sub-package of grading/ missing there is not installed."""
+    import re
+
+    line = re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    listed = set(re.findall(r'"([^"]+)"', line.group(1)))
+    packages = {module_name(path) for path in GRADING.rglob("__init__.py") if "__pycache__" not in path.parts}
+    assert packages <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(packages - listed)}"
