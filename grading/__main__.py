@@ -167,7 +167,7 @@ def main(argv=None):
             return 2
     elif options.command == "grade":
         from .grade import grade_assignments
-        from .runner import import_before_forking
+        from .preload import import_before_forking
 
         import_before_forking()  # each submission is graded in a forked child that inherits them
 

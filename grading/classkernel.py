@@ -100,7 +100,7 @@ def kernelspec(python=None):
 
 
 def install_kernelspec(prefix=None):
-    from .kernelmanager import write_kernelspec
+    from .kernelspecs import write_kernelspec
 
     return write_kernelspec(KERNEL_NAME, kernelspec(), prefix)
 

@@ -1,4 +1,4 @@
-"""Grading on a Dask distributed cluster: each worker autogrades in its own sandbox.
+"""Grading on a Dask distributed cluster: the worker's side; each worker autogrades in its own sandbox.
 
 The coordinator (``python -m grading grade ... --scheduler tcp://host:8786``)
 checks and stages each submission as usual, then sends a task per submission:
@@ -8,7 +8,7 @@ and bubblewrap) writes them into a scratch folder of its own and grades it there
 in a child forked by the worker's fork server (:mod:`grading.forkserver`: a
 process that imported the grader once; no fork from the worker's threads). The
 task returns what nbgrader saved (a record), the graded notebooks and the failed
-tests; the coordinator alone writes the gradebook.
+tests; the coordinator alone writes the gradebook (:mod:`grading.executor_dask`).
 
 If a worker dies, Dask runs its tasks on another worker; each task's result is
 recorded once, when the coordinator receives it.
@@ -25,12 +25,10 @@ import signal
 import subprocess
 import uuid
 
-# Settings of the run that a worker needs (the rest stays with the coordinator).
-SETTINGS = ("timeout", "kernel", "sandbox", "nbgrader_arg", "student_time_limit")
-
 
 def settings_of(options):
     """The run's settings for a worker, with the course secret the hidden tests' inputs derive from."""
+    from .autograde import SETTINGS
     from .seeds import course_secret
 
     return dict({name: getattr(options, name) for name in SETTINGS}, secret=course_secret().decode())
@@ -118,50 +116,6 @@ def grade_on_worker(assignment, student, staged, template, settings):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def autograde_one(course, request_path):
-    """The worker side of one submission, in a child forked by the worker's fork server."""
-    from types import SimpleNamespace
-
-    from .grade import autograde_job
-    from .sandbox import choose_kernel
-    from .seeds import use_secret
-
-    with open(request_path) as handle:
-        request = json.load(handle)
-    options = SimpleNamespace(**{name: request[name] for name in SETTINGS})
-    use_secret(request["secret"])  # the coordinator's: every worker draws the same hidden inputs
-    options.kernel = choose_kernel(options.kernel, options.sandbox)
-    if options.kernel is None:
-        return 2
-    scratch = request["scratch"]
-    staged = os.path.join(scratch, "staged")
-    stems = [name[: -len(".ipynb")] for name in os.listdir(os.path.join(staged, request["student"], request["assignment"]))
-             if name.endswith(".ipynb")]
-    run = autograde_job(course, request["assignment"], request["student"], stems, options, request["template"],
-                        staged_root=staged, autograded_root=os.path.join(scratch, "autograded"),
-                        private=os.path.join(scratch, "private.db"))
-    outcome = run()
-    with open(os.path.join(scratch, "result.json"), "w") as handle:
-        json.dump(outcome, handle)
-    return 0
-
-
 def parser_for(commands):
     """The worker's hidden command: ``python -m grading --course-dir ROOT fork-server`` (:mod:`grading.forkserver`)."""
     return commands.add_parser("fork-server", help=argparse.SUPPRESS)
-
-
-def connect(address):
-    """A Dask client for ``address`` (tcp://host:port), with a clear message when it cannot connect."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise SystemExit("--scheduler needs Dask's `distributed` package (in requirements.txt): "
-                         "run `make setup`") from None
-    try:
-        return Client(address, timeout="20s")
-    except (OSError, TimeoutError) as error:
-        raise SystemExit(
-            f"cannot reach the Dask scheduler at {address} ({error}). Start one with `dask scheduler` and "
-            "workers with `dask worker ADDRESS` in a copy of the course (see README, grading on a cluster)."
-        ) from None

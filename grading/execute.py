@@ -17,13 +17,17 @@ the (sanitized) submission cell by cell:
 
 An assignment whose parts say "compute it yourself" is graded in a kernel in
 which torch cannot be imported (the source notebook's metadata
-``grading.allow_torch`` is false, the default); see :func:`assignment_policy`.
+``grading.allow_torch`` is false, the default); see :func:`grading.policy.assignment_policy`.
 
 It also survives broken kernels: a kernel that dies (``os._exit``, a
 segfault, the out-of-memory killer) or ignores the interrupt sent after a
 timeout ends the run, not the grading, and every cell it could not run gets an
 error output, so it scores 0. And it caps what one cell may print: past
 ``max_output_bytes`` the rest is dropped and the cell is interrupted.
+
+The kernel's lifecycle (where it starts, with what environment, started ahead
+or not, stopped without waiting) is :mod:`grading.kernel_lifecycle`; nbgrader's
+private methods are called through :mod:`grading.nbgrader_private`.
 """
 
 from __future__ import annotations
@@ -34,26 +38,29 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
 
 import nbformat
-from jupyter_core.utils import ensure_async, run_sync
-from nbclient.client import NotebookClient
+from jupyter_core.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from . import outcomes, seeds
-from .cells import grade_id, is_answer_cell, is_setup_cell, is_test_cell
+from . import nbgrader_private, outcomes, seeds
+from .cells import grade_id, is_setup_cell, is_test_cell
 from .fromcode import flag_output, missing_answer_cells, run_order
 from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
 from .kernel.serve import ANSWER_MIME, request_code
-from .kernelenv import REFUSED_WITHOUT_TORCH
+from .kernel_lifecycle import (
+    kernel_environment,
+    private_copy,
+    source_notebook,
+    stop_kernel,
+    take_ahead,
+)
+from .policy import assignment_policy, exercise_names
 from .remote import GraderNamespace, KernelCallFailed
 from .sandbox import KERNEL_NAME
 
@@ -72,178 +79,6 @@ def _error_output(ename, evalue, traceback=None):
         evalue=evalue,
         traceback=traceback or [f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
     )
-
-
-# ---------------------------------------------------------------------------
-# What the teacher's notebook says
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How one assignment is graded (from its source notebook's metadata ``grading``)."""
-
-    allow_torch: bool = False  # may the student's kernel import torch?
-
-    @property
-    def refused_packages(self):
-        """Names the student's kernel gets a refusal for instead of a package."""
-        return () if self.allow_torch else REFUSED_WITHOUT_TORCH
-
-
-def assignment_policy(source):
-    meta = source.metadata.get("grading", {}) if isinstance(source.metadata.get("grading"), dict) else {}
-    return Policy(allow_torch=bool(meta.get("allow_torch", False)))
-
-
-def _defined_names(source):
-    """Top-level names a cell defines (functions, classes, assignments, imports)."""
-    import ast
-
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        tree = ast.parse(TransformerManager().transform_cell(source))
-    except SyntaxError:
-        return set()
-    names = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                names |= {leaf.id for leaf in ast.walk(target) if isinstance(leaf, ast.Name)}
-    return names
-
-
-def exercise_names(source):
-    """The names the exercise asks for: what the teacher's answer cells define at the top level."""
-    names = set()
-    for cell in source.cells:
-        if is_answer_cell(cell):
-            names |= _defined_names(cell.source)
-    return sorted(names)
-
-
-# ---------------------------------------------------------------------------
-# Kernels started ahead, and stopped without waiting
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Ahead:
-    """A kernel started for one notebook of one submission before nbgrader reached it."""
-
-    km: object
-    scratch: str
-    policy: Policy
-    kernel_name: str
-
-
-_AHEAD = {}  # (assignment, student, notebook) -> _Ahead; each is taken at most once
-
-
-def _ahead_key(resources):
-    info = (resources or {}).get("nbgrader", {})
-    return (info.get("assignment"), info.get("student"), info.get("notebook"))
-
-
-def start_kernels_ahead(config, assignment, student, notebooks, log=None):
-    """Start the sandboxed kernel of each of ``notebooks`` of one submission now.
-
-    Called by the process that autogrades this one submission, before nbgrader's
-    own steps (sanitizing, restoring cells, the gradebook): the kernel boots
-    while they run. Each kernel runs in its own private copy of this
-    submission, with this assignment's policy, exactly as
-    :meth:`GuardedExecute.preprocess` would start it, and is used by that
-    notebook's run only (:func:`_take_ahead` removes it); one that is not used is
-    stopped by :func:`stop_kernels_ahead`. A kernel that cannot be started here is
-    simply started later, as without this.
-    """
-    started = []
-    for notebook in notebooks:
-        resources = {"nbgrader": {"assignment": assignment, "student": student, "notebook": notebook}}
-        key = _ahead_key(resources)
-        if key in _AHEAD:
-            continue
-        scratch = None
-        try:
-            starter = GuardedExecute(config=config)
-            source = starter._source_notebook(resources)
-            policy = assignment_policy(source)
-            NotebookClient.__init__(starter, source)  # as preprocess() does: the configured kernel manager class
-            starter.resources = resources
-            kernel_name = starter._kernel_name_for(source)
-            starter.kernel_name = kernel_name
-            scratch = tempfile.mkdtemp(prefix="grading-submission-")
-            workdir = starter._private_copy(resources, scratch)
-            starter.km = starter.create_kernel_manager()
-            starter.start_new_kernel(cwd=workdir, env=starter._kernel_environment(policy, scratch))
-        except Exception as error:  # noqa: BLE001 (the run starts its kernel itself and reports what fails)
-            if log is not None:
-                log.warning("could not start the kernel of %s ahead (%s); it starts when the notebook runs",
-                            notebook, error)
-            if scratch:
-                shutil.rmtree(scratch, ignore_errors=True)
-            continue
-        _AHEAD[key] = _Ahead(starter.km, scratch, policy, kernel_name)
-        started.append(notebook)
-    return started
-
-
-def _take_ahead(resources, policy, kernel_name, manager_class):
-    """The kernel started ahead for this notebook, if it was started as this run would start it."""
-    ahead = _AHEAD.pop(_ahead_key(resources), None)
-    if ahead is None:
-        return None
-    if ahead.policy != policy or ahead.kernel_name != kernel_name or type(ahead.km) is not manager_class:
-        _discard(ahead)
-        return None
-    if not run_sync(ahead.km.is_alive)():  # it died while waiting: start a fresh one instead
-        _discard(ahead)
-        return None
-    return ahead
-
-
-def _discard(ahead):
-    stop_kernel(ahead.km)
-    shutil.rmtree(ahead.scratch, ignore_errors=True)
-
-
-def stop_kernels_ahead():
-    """Stop every kernel started ahead that no notebook took (nbgrader failed before running it)."""
-    while _AHEAD:
-        _, ahead = _AHEAD.popitem()
-        _discard(ahead)
-
-
-def stop_kernel(km, wait=5.0):
-    """Stop a kernel now: SIGTERM to its launcher's process group, then its resources.
-
-    The notebook has been run, so nothing in the kernel is waited for: the
-    sandbox launcher (:func:`grading.sandbox.launch`) answers SIGTERM by killing
-    the whole sandbox and removing its files; a plain kernel exits on it. One
-    still running after ``wait`` seconds is killed. (jupyter_client's graceful
-    shutdown instead asks the kernel to quit and polls every 0.1 s.)
-    """
-    provisioner = getattr(km, "provisioner", None)
-    process = getattr(provisioner, "process", None)
-    if process is not None:
-        try:
-            run_sync(provisioner.terminate)()
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            run_sync(provisioner.kill)()
-        except OSError:
-            pass
-        try:
-            run_sync(provisioner.wait)()
-        except OSError:
-            pass
-    try:
-        run_sync(km.cleanup_resources)()
-    except Exception:  # noqa: BLE001 (its files are temporary; the grade does not depend on them)
-        pass
 
 
 # ---------------------------------------------------------------------------
@@ -279,9 +114,9 @@ class GuardedExecute(Execute):
     # -- the whole notebook -------------------------------------------------------
 
     def preprocess(self, nb, resources=None, km=None):
-        NotebookClient.__init__(self, nb, km)
+        nbgrader_private.init_client(self, nb, km)
         self.reset_execution_trackers()
-        self._check_assign_resources(resources)
+        nbgrader_private.check_assign_resources(self, resources)
         self._output_bytes = {}
         self._limit_key = None
         self._answer, self._answer_bytes = None, 0
@@ -299,7 +134,7 @@ class GuardedExecute(Execute):
         for cell in source.cells:
             if is_setup_cell(cell):
                 tests.run_setup(cell.source, f"<setup cell {grade_id(cell)}>")
-        ahead = None if km is not None else _take_ahead(resources, policy, self._kernel_name_for(nb),
+        ahead = None if km is not None else take_ahead(resources, policy, self._kernel_name_for(nb),
                                                         self.kernel_manager_class)
         if ahead is not None:
             self.log.info("Using the kernel started ahead for this submission")
@@ -393,56 +228,15 @@ class GuardedExecute(Execute):
 
     def _source_notebook(self, resources):
         """The teacher's notebook of this assignment (solutions and hidden tests)."""
-        info = (resources or {}).get("nbgrader", {})
-        coursedir = CourseDirectory(config=self.config)
-        path = os.path.join(
-            coursedir.format_path(coursedir.source_directory, ".", info.get("assignment", "")),
-            info.get("notebook", "") + ".ipynb",
-        )
-        if not os.path.isfile(path):
-            raise FileNotFoundError(
-                f"cannot grade: the teacher's notebook {path} is missing; the tests run from it "
-                "(restore it from the course repository)"
-            )
-        return nbformat.read(path, as_version=4)
+        return source_notebook(self.config, resources)
 
     def _private_copy(self, resources, scratch):
-        """A copy of the submission folder as handed in (the staged copy), where the kernel runs.
-
-        The notebook nbgrader is executing (which holds the hidden tests once
-        sanitized) is not in it.
-        """
-        info = (resources or {}).get("nbgrader", {})
-        coursedir = CourseDirectory(config=self.config)
-        folder = coursedir.format_path(coursedir.submitted_directory, info.get("student", "."),
-                                       info.get("assignment", "."))
-        target = os.path.join(scratch, "submission")
-        limit = 64 * 2**20
-        if os.path.isdir(folder):
-            shutil.copytree(folder, target, symlinks=False,
-                            ignore=lambda parent, names: [n for n in names if n.startswith(".") or (
-                                os.path.isfile(os.path.join(parent, n))
-                                and os.path.getsize(os.path.join(parent, n)) > limit)])
-        else:
-            os.makedirs(target)
-        for parent, _, files in os.walk(scratch):
-            os.chmod(parent, 0o755)
-            for name in files:
-                os.chmod(os.path.join(parent, name), 0o644)
-        return target
+        """A copy of the submission folder as handed in, where the kernel runs (:func:`private_copy`)."""
+        return private_copy(self.config, resources, scratch)
 
     def _kernel_environment(self, policy, scratch):
         """The kernel's environment: the assignment's policy, which decides what the sandbox lets it import."""
-        from .refusals import write_refusals
-
-        env = dict(os.environ)
-        env["GRADING_SANDBOX_POLICY"] = "torch" if policy.allow_torch else "numpy"
-        if policy.refused_packages and self.kernel_name != KERNEL_NAME:
-            # Outside the sandbox (--no-sandbox) the refusals come first on the path: the
-            # student's code gets the same message, though there it could get around it.
-            refusals = write_refusals(os.path.join(scratch, "refusals"), policy.refused_packages)
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (refusals, env.get("PYTHONPATH")) if p)
-        return env
+        return kernel_environment(policy, scratch, self.kernel_name)
 
     # -- student cells: in the kernel ------------------------------------------------
 

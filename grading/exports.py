@@ -202,7 +202,7 @@ GRADES_HEADER = ["assignment", "student_id", "name", "email", "status", "score",
 
 def current_gradebook(course):
     """:func:`read_gradebook` of the course, read in a forked child (the gradebook's connections stay there)."""
-    from .runner import run_in_child
+    from .children import run_in_child
 
     return run_in_child(lambda: read_gradebook(course.db_url), course.state("logs", "export.log"))
 

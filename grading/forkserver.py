@@ -2,17 +2,17 @@
 
 A Dask worker runs tasks in threads, and forking a process that has threads is
 unsafe, so a worker cannot fork its grading children itself as the local run
-does (:mod:`grading.runner`). Starting a fresh Python for each submission
+does (:mod:`grading.children`). Starting a fresh Python for each submission
 instead imports nbgrader, its JSON schema checks and torch again every time,
 seconds a submission. This module is the middle way: the first submission a
 worker receives starts ``python -m grading --course-dir COURSE fork-server``, a
 single-threaded process that imports all of that once
-(:func:`grading.runner.import_before_forking`) and then forks one child per
+(:func:`grading.preload.import_before_forking`) and then forks one child per
 submission on request, exactly as the local run does.
 
 The worker and the server talk in JSON lines over the server's stdin and stdout:
 ``{"id": N, "request": PATH, "log": PATH}`` starts a child that runs
-:func:`grading.cluster.autograde_one` with its output in ``log``;
+:func:`grading.autograde.autograde_request` with its output in ``log``;
 ``{"kill": N}`` stops it; the server answers ``{"id": N, "code": C}`` when the
 child has ended (``C`` negative: killed by that signal). When the worker goes
 away (the server's stdin ends), the server kills its children and exits, and a
@@ -56,9 +56,9 @@ def _child(course, request, log, server, answers):
         os.dup2(fd, 2)
         os.close(fd)
         sys.stdin.close()
-        from .cluster import autograde_one
+        from .autograde import autograde_request
 
-        code = autograde_one(course, request)
+        code = autograde_request(course, request)
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else 1
     except BaseException:
@@ -73,7 +73,7 @@ def _child(course, request, log, server, answers):
 
 def serve(course):
     """The server's loop (``python -m grading --course-dir ROOT fork-server``); returns when its stdin ends."""
-    from .runner import import_before_forking
+    from .preload import import_before_forking
 
     import_before_forking()
     answers = os.fdopen(os.dup(1), "w", buffering=1)

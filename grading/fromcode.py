@@ -9,7 +9,7 @@ top — and a test cell that runs before the student's code has defined the
 function fails: correct work scored 0.
 
 The tests only call the functions (and read the values) that the exercise names
-(:func:`grading.execute.exercise_names`). So when any of the teacher's answer
+(:func:`grading.policy.exercise_names`). So when any of the teacher's answer
 cells is missing, the grader runs every cell of the student's in the kernel
 first, in the student's order, then the teacher's test cells, in the teacher's
 order, from the teacher's notebook as always; and flags the submission for

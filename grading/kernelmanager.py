@@ -8,10 +8,8 @@ classes make that connection safe to use with an untrusted, sandboxed kernel
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 
@@ -21,6 +19,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Integer, Type, default
+
+from .kernelspecs import kernelspec_folder
 
 
 class BoundedMessageClient(AsyncKernelClient):
@@ -70,24 +70,6 @@ def socket_folder():
     )
 
 
-def kernelspec_folder(prefix=None):
-    """The grader's own kernelspec folder (not one JupyterLab reads): the grading kernels live there."""
-    return os.path.join(prefix or sys.prefix, "share", "transposed-grading", "kernels")
-
-
-def write_kernelspec(name, spec, prefix=None):
-    """Write ``spec`` (kernel.json's content) as the grader's kernelspec ``name``; return its folder."""
-    folder = os.path.join(kernelspec_folder(prefix), name)
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "kernel.json")
-    content = json.dumps(spec, indent=1) + "\n"
-    old = open(path).read() if os.path.exists(path) else None
-    if old != content:
-        with open(path, "w") as handle:
-            handle.write(content)
-    return folder
-
-
 class PrivateSocketKernelManager(AsyncKernelManager):
     """A kernel manager that talks to its kernel over Unix sockets in a private folder.
 
@@ -102,7 +84,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 
     @default("kernel_spec_manager")
     def _grading_kernelspecs(self):
-        """The usual kernelspecs, and first the grader's own (:func:`kernelspec_folder`)."""
+        """The usual kernelspecs, and first the grader's own (:func:`grading.kernelspecs.kernelspec_folder`)."""
         manager = KernelSpecManager(parent=self)
         manager.kernel_dirs = [kernelspec_folder(), *manager.kernel_dirs]
         return manager

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from .runner import ChildFailed, nbgrader_app, run_in_child
+from .children import ChildFailed, nbgrader_app, run_in_child
 
 
 def generate(course, names, release_dir, db_url, log_dir):

@@ -167,6 +167,7 @@ def run_solution(course, path, where, out):
     """Run the teacher's notebook at ``path`` against its own visible and hidden tests; the problems."""
     from nbgrader.validator import Validator
 
+    from . import nbgrader_private
     from .validate import _error_text, run_notebook
 
     notebook = nbformat.read(path, as_version=4)
@@ -186,7 +187,7 @@ def run_solution(course, path, where, out):
         out.write("FAILED\n")
         out.flush()
         return problems
-    failed = validator._get_failed_cells(executed)
+    failed = nbgrader_private.failed_cells(validator, executed)
     for cell in failed:
         index = executed.cells.index(cell)
         message = _error_text(validator, cell) or "no error shown, but the cell did not earn its points"

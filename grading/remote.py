@@ -31,6 +31,7 @@ import traceback
 import numpy as np
 
 from .kernel.codec import Opaque, Unreadable, decode, encode
+from .remotecall import RemoteCallable
 
 __all__ = ["GradingSetupError", "KernelCallFailed", "RemoteFunction", "GraderNamespace", "rebuild_exception"]
 
@@ -86,7 +87,7 @@ def _holds_opaque(data):
     return False
 
 
-class RemoteFunction:
+class RemoteFunction(RemoteCallable):
     """Stands for the student's callable ``name``; calling it calls it in the kernel."""
 
     def __init__(self, channel, name):

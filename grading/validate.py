@@ -33,6 +33,7 @@ import os
 import nbformat
 from nbconvert.filters import strip_ansi
 
+from . import nbgrader_private
 from .cells import grade_id, is_test_cell
 
 USAGE = "make validate NB=exercises/01-output-size/output_size.ipynb"
@@ -75,7 +76,7 @@ def _part(notebook, index):
 
 
 def _error_text(validator, cell):
-    return strip_ansi(validator._extract_error(cell)).rstrip()
+    return strip_ansi(nbgrader_private.error_text(validator, cell)).rstrip()
 
 
 def _indent(text, prefix="    "):
@@ -183,7 +184,7 @@ def run_notebook(validator, notebook, folder):
     from nbgrader import utils
 
     with utils.chdir(folder):
-        return validator._preprocess(notebook)
+        return nbgrader_private.run(validator, notebook)
 
 
 def validate(course, path, out):
@@ -203,7 +204,7 @@ def validate(course, path, out):
     out.flush()
 
     validator = Validator(config=course.config)
-    type_changed = validator._get_type_changed_cells(notebook)
+    type_changed = nbgrader_private.type_changed_cells(validator, notebook)
     if type_changed:
         out.write("\nThese cells changed type (code/markdown); they are restored before grading, so change them back:\n"
                   "下面这些单元格的类型（代码/Markdown）被改了；评分前会被还原，请把它们改回来：\n")
@@ -213,7 +214,7 @@ def validate(course, path, out):
                   "验证未通过：请改正上面单元格的类型（或者把你的答案复制到一个新的 notebook 中）。\n")
         return 1
 
-    changed = validator._get_changed_cells(notebook)  # before the run puts the released tests in
+    changed = nbgrader_private.changed_cells(validator, notebook)  # before the run puts the released tests in
     folder = os.path.dirname(os.path.abspath(path))
     try:
         with utils.chdir(folder):
@@ -226,7 +227,7 @@ def validate(course, path, out):
                   "找到让它停下的单元格，再试一次。\n")
         return 1
 
-    failed = validator._get_failed_cells(notebook)
+    failed = nbgrader_private.failed_cells(validator, notebook)
     failed_ids = {id(cell) for cell in failed}
     tests = [cell for cell in notebook.cells if is_test_cell(cell)]
     other_errors = [

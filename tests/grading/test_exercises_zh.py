@@ -246,7 +246,9 @@ def test_no_rival_form_of_a_glossary_term_anywhere_a_student_reads():
     glossary = sorted({term for chinese, _ in glossary_pairs() for term in chinese}, key=len, reverse=True)
     texts = [(where, chinese) for where, _, chinese in chinese_texts()]
     texts += [(f"{path.parent.name}/{cell.id}", cell.source) for path in RELEASED for cell in markdown_cells(path)]
-    texts += [(name, (ROOT / "grading" / name).read_text(encoding="utf-8")) for name in ("checks.py", "stubs.py", "validate.py")]
+    helpers = [*sorted((ROOT / "grading" / "checks").glob("*.py")), ROOT / "grading" / "stubs.py",
+               ROOT / "grading" / "validate.py"]
+    texts += [(str(path.relative_to(ROOT / "grading")), path.read_text(encoding="utf-8")) for path in helpers]
     problems = []
     for where, text in texts:
         for term in glossary:

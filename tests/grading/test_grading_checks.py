@@ -102,7 +102,7 @@ def test_the_guard_is_removed_afterwards():
     with pytest.raises(ForbiddenCall):
         call(torch_answer, X, W, **KWARGS)
     assert sys.getprofile() is None
-    assert not any(isinstance(finder, checks._Guard) for finder in sys.meta_path)
+    assert not any(isinstance(finder, checks.calling._Guard) for finder in sys.meta_path)
     torch_answer(X, W, **KWARGS)  # torch works again outside the guard
 
 

@@ -15,9 +15,9 @@ import pytest
 import torch
 
 from grading import checks
-from grading.execute import assignment_policy, exercise_names
 from grading.kernel import serve
 from grading.kernel.codec import Opaque, Unreadable, decode, encode
+from grading.policy import assignment_policy, exercise_names
 from grading.remote import GraderNamespace, GradingSetupError, RemoteFunction, rebuild_exception
 
 

@@ -81,7 +81,7 @@ def test_the_summary_shows_a_manual_score_from_the_gradebook(course):
 def test_a_submission_still_being_graded_is_named_once_a_minute(capsys):
     from types import SimpleNamespace
 
-    from grading.grade import SLOW_AFTER, Progress
+    from grading.progress import SLOW_AFTER, Progress
 
     progress = Progress(total=3)
     now = 1000.0

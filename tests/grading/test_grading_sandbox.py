@@ -601,16 +601,16 @@ def test_the_sandbox_command_mounts_allow_lists_only_and_drops_privileges(tmp_pa
     import sys
     import sysconfig
 
-    from grading import sandbox
+    from grading import bwrap
     from grading.kernelenv import kernel_view
 
     submission, sockets, stub = tmp_path / "copy" / "submission", tmp_path / "sockets", tmp_path / "stub"
     for folder in (submission, sockets, stub):
         folder.mkdir(parents=True)
     view = kernel_view(allow_torch=False)
-    argv = sandbox.bwrap_command(str(submission), str(sockets), ["python"], view,
-                                 binds=sandbox.kernel_package_binds(str(ROOT / "grading")), uid=65534,
-                                 refused={"torch": str(stub)}, tmp_bytes=12345)
+    argv = bwrap.bwrap_command(str(submission), str(sockets), ["python"], view,
+                               binds=bwrap.kernel_package_binds(str(ROOT / "grading")), uid=65534,
+                               refused={"torch": str(stub)}, tmp_bytes=12345)
     binds = [(argv[i], argv[i + 1], argv[i + 2]) for i, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
     writable = [source for kind, source, _ in binds if kind == "--bind"]
     assert writable == [str(sockets)]
@@ -630,6 +630,6 @@ def test_the_sandbox_command_mounts_allow_lists_only_and_drops_privileges(tmp_pa
     assert argv[argv.index("--tmpfs") - 1] == "12345"  # the size of /tmp
     command = argv[argv.index("--clearenv"):]  # after the options: the programs that run
     assert command[command.index("/usr/bin/setpriv") + 1] == "--reuid=65534" and "--bounding-set=-all" in argv
-    short, fd = sandbox._options_through_fd(argv)
+    short, fd = bwrap._options_through_fd(argv)
     os.close(fd)
     assert short[:3] == ["bwrap", "--args", str(fd)] and "--ro-bind" not in short  # /proc/1/cmdline shows no path

@@ -104,7 +104,8 @@ def test_the_hidden_part_of_a_test_cell_starts_at_its_marker():
 
 def test_the_students_kernel_never_gets_the_secret(monkeypatch, tmp_path):
     """Once the grader read $GRADING_SECRET, it is gone from the environment every kernel starts with."""
-    from grading.execute import GuardedExecute, Policy
+    from grading.execute import GuardedExecute
+    from grading.policy import Policy
 
     monkeypatch.setattr(seeds, "_given", None)
     monkeypatch.setenv("GRADING_SECRET", SECRET)

@@ -1,11 +1,11 @@
 """Kernels started ahead (while nbgrader prepares a submission) and stopped without waiting.
 
 Each submission's sandboxed kernel is started before nbgrader reaches the
-notebook (:func:`grading.execute.start_kernels_ahead`); these tests start real
+notebook (:func:`grading.kernel_lifecycle.start_kernels_ahead`); these tests start real
 sandboxed kernels for two students and check that a kernel is only ever given to
 the notebook of the submission it was started for, once, in that submission's
 own copy; that one started for another policy is refused; that
-:func:`grading.execute.stop_kernel` leaves no process and no file behind; and
+:func:`grading.kernel_lifecycle.stop_kernel` leaves no process and no file behind; and
 that a kernel whose grader is killed outright stops too. The kernels' temporary
 folder is deep on purpose (as under a CI runner), which Unix socket paths must survive.
 """
@@ -26,8 +26,10 @@ from support.classroom import answered, write_submission
 from support.processes import ended, left_running, processes_naming
 from traitlets.config import Config
 
-from grading import execute
+from grading import kernel_lifecycle
 from grading.course import Course
+from grading.execute import GuardedExecute
+from grading.policy import Policy, assignment_policy
 from grading.sandbox import KERNEL_NAME, SandboxUnavailable, check_available
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.kernel]
@@ -62,7 +64,7 @@ def staged(tmp_path, monkeypatch):
     config.ExecutePreprocessor.kernel_name = KERNEL_NAME
     config.ExecutePreprocessor.kernel_manager_class = "grading.kernelmanager.PrivateSocketKernelManager"
     yield config, temporary
-    execute.stop_kernels_ahead()
+    kernel_lifecycle.stop_kernels_ahead()
 
 
 def _resources(student):
@@ -71,13 +73,13 @@ def _resources(student):
 
 def _policy():
     """The assignment's own policy, read from the teacher's notebook as the grading run reads it."""
-    return execute.assignment_policy(nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4))
+    return assignment_policy(nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4))
 
 
 def _take(student, policy=None):
     from grading.kernelmanager import PrivateSocketKernelManager
 
-    return execute._take_ahead(_resources(student), policy or _policy(), KERNEL_NAME, PrivateSocketKernelManager)
+    return kernel_lifecycle.take_ahead(_resources(student), policy or _policy(), KERNEL_NAME, PrivateSocketKernelManager)
 
 
 def _submission_seen_by(ahead):
@@ -89,8 +91,8 @@ def _submission_seen_by(ahead):
 
 def test_each_kernel_started_ahead_goes_once_to_its_own_submission(staged):
     config, _ = staged
-    assert execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK]) == [NOTEBOOK]
-    assert execute.start_kernels_ahead(config, ASSIGNMENT, "bob", [NOTEBOOK]) == [NOTEBOOK]
+    assert kernel_lifecycle.start_kernels_ahead(GuardedExecute, config, ASSIGNMENT, "alice", [NOTEBOOK]) == [NOTEBOOK]
+    assert kernel_lifecycle.start_kernels_ahead(GuardedExecute, config, ASSIGNMENT, "bob", [NOTEBOOK]) == [NOTEBOOK]
     alice, bob = _take("alice"), _take("bob")
     try:
         assert alice is not None and bob is not None
@@ -103,21 +105,21 @@ def test_each_kernel_started_ahead_goes_once_to_its_own_submission(staged):
     finally:
         for ahead in (alice, bob):
             if ahead is not None:
-                execute._discard(ahead)
+                kernel_lifecycle.discard(ahead)
 
 
 def test_a_kernel_started_for_another_policy_is_stopped_not_used(staged):
     config, _ = staged
-    execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK])
-    pid = execute._AHEAD[(ASSIGNMENT, "alice", NOTEBOOK)].km.provisioner.pid
-    assert _take("alice", policy=execute.Policy(allow_torch=True)) is None
+    kernel_lifecycle.start_kernels_ahead(GuardedExecute, config, ASSIGNMENT, "alice", [NOTEBOOK])
+    pid = kernel_lifecycle._AHEAD[(ASSIGNMENT, "alice", NOTEBOOK)].km.provisioner.pid
+    assert _take("alice", policy=Policy(allow_torch=True)) is None
     assert ended(pid)
-    assert execute._AHEAD == {}
+    assert kernel_lifecycle._AHEAD == {}
 
 
 def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
     config, temporary = staged
-    execute.start_kernels_ahead(config, ASSIGNMENT, "alice", [NOTEBOOK])
+    kernel_lifecycle.start_kernels_ahead(GuardedExecute, config, ASSIGNMENT, "alice", [NOTEBOOK])
     ahead = _take("alice")
     assert ahead is not None
     client = ahead.km.client()
@@ -128,7 +130,7 @@ def test_stopping_a_kernel_leaves_no_process_and_no_file(staged):
     sockets = ahead.km._socket_dir
     assert os.path.isdir(sockets) and len(os.path.join(sockets, "kernel-65535")) <= 107
     assert [name for name in os.listdir(temporary) if name.startswith("grading-refusals-")]
-    execute._discard(ahead)
+    kernel_lifecycle.discard(ahead)
     assert not os.path.exists(f"/proc/{launcher}")
     assert os.listdir(temporary) == []  # connection file, refusals and the private copy are gone
     assert not os.path.exists(sockets)  # and so is the sockets' folder

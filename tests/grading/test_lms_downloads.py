@@ -361,7 +361,7 @@ def test_blackboard_attempt_files_keep_only_the_newest_attempt(course, pristine,
 
 def test_every_student_of_the_download_and_the_roster_gets_a_result(course, pristine, tmp_path):
     from grading.exports import account_for
-    from grading.grade import Result
+    from grading.plan import Result
 
     download = make_zip(tmp_path / "moodle.zip", {
         "Ann Lee_1001_assignsubmission_file_/output_size.ipynb": pristine["solved"],

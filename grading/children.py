@@ -1,4 +1,4 @@
-"""Running one nbgrader step in a child process.
+"""Running one nbgrader step in a forked child process.
 
 Each step (autograding one student, generating feedback, exporting) runs in a
 forked child: nbgrader is imported once, by the parent, yet a submission whose
@@ -15,23 +15,6 @@ import select
 import signal
 import time
 import traceback
-
-
-def import_before_forking():
-    """Import nbgrader, the test helpers and torch (the tests run in the grader with them) once.
-
-    The grading children forked afterwards (by ``grade`` here, by a Dask worker's
-    fork server in :mod:`grading.forkserver`) inherit them instead of importing them
-    again for every submission.
-    """
-    import nbgrader.apps  # noqa: F401
-
-    from . import checks, cluster, execute, grade  # noqa: F401
-
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        pass
 
 
 class ChildFailed(Exception):
