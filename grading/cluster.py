@@ -117,5 +117,5 @@ def grade_on_worker(assignment, student, staged, template, settings):
 
 
 def parser_for(commands):
-    """The worker's hidden command: ``python -m grading --course-dir ROOT fork-server`` (:mod:`grading.forkserver`)."""
+    """The worker's internal command: ``python -m grading --course-dir ROOT fork-server`` (:mod:`grading.forkserver`)."""
     return commands.add_parser("fork-server", help=argparse.SUPPRESS)

@@ -157,7 +157,7 @@ class GuardedExecute(Execute):
                 wait_sealed = getattr(self.km, "wait_sealed", None)
                 if wait_sealed is not None and self._kernel_name_for(nb) == KERNEL_NAME:
                     wait_sealed()
-                self._run_hidden(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
+                self._run_scratch_cell(request_code({"op": "lookup", "names": []}))  # binds serve's builtins first
                 missing = missing_answer_cells(source, self.nb)
                 if missing:
                     self.log.warning("Answer cells %s are missing: running the student's cells first, then the tests",
@@ -259,7 +259,7 @@ class GuardedExecute(Execute):
             self.log.error("The kernel did not answer after cell %d timed out; shutting it down", index)
             self._stopped = STUCK
 
-    def _run_hidden(self, code):
+    def _run_scratch_cell(self, code):
         """Run ``code`` in the kernel without adding it to the notebook; return the executed scratch cell."""
         # nbclient writes the executed cell back at its index: give it a scratch
         # place at the end of the notebook, removed again afterwards.
@@ -326,7 +326,7 @@ class GuardedExecute(Execute):
         timeout = self.timeout
         self.timeout = max(1, math.ceil(remaining))
         try:
-            cell = self._run_hidden(request_code(request))
+            cell = self._run_scratch_cell(request_code(request))
         except DeadKernelError:
             self._stopped = DEAD
             self._test_notes.append((outcomes.KERNEL_DIED, "the kernel stopped while running your code for this test"))
