@@ -41,6 +41,7 @@ REQUIRED_LABELS = {
     "mistake-eleven",  # 12 -> 6 -> 11
     "mistake-refusals",  # accepted by the constructor, refused by forward
     "mistake-fcn-border",  # FCN's dark border
+    "mistake-tf32",  # a GPU layer in TF32 checked with a float32 tolerance
 }
 
 LABEL = re.compile(r"^\((?P<label>[A-Za-z0-9_-]+)\)=\s*$", re.M)
