@@ -158,3 +158,58 @@ def test_chinese_pages_use_the_glossary_terms(page):
                 if rival in text:
                     problems.append(f"{rival!r} is used instead of the glossary's {term!r}: {_first_words(message.string, 3)!r}")
     assert not problems, f"locale/{LANGUAGE}/LC_MESSAGES/{page}.po:\n  " + "\n  ".join(problems)
+
+
+def _button_name(label):
+    """A button's label as the text names it: without its arrow (“Step ▶” is **Step**)."""
+    return label.replace("▶", "").replace("◀", "").strip()
+
+
+def test_the_text_names_each_button_by_the_word_the_button_shows():
+    """Instructions say “press **Check**”: in each edition, the bold name is the button's own label."""
+    from source_lib.explorer.languages import LABELS
+    from source_lib.explorer.interface import english_words
+
+    words = {word for group in english_words().values() for word in group.values() if isinstance(word, str)}
+    buttons = {_button_name(word): _button_name(LABELS[LANGUAGE][word])
+               for word in words if word in LABELS[LANGUAGE] and len(word.split()) <= 2
+               and _button_name(word)[:1].isupper()}
+    assert {"Check", "Step", "Back", "Play", "Pause", "Reset"} <= set(buttons), sorted(buttons)
+    problems, named = [], 0
+    for path in sorted(CATALOGS.rglob("*.po")):
+        for message in _catalog(path):
+            for english in re.findall(r"\*\*([^*]+)\*\*", message.id or ""):
+                if english not in buttons or not message.string:
+                    continue
+                named += 1
+                if f"**{buttons[english]}**" not in message.string:
+                    problems.append(f"{path.relative_to(CATALOGS)}: **{english}** is **{buttons[english]}** on the "
+                                    f"button, but the translation says: {_first_words(message.string, 12)!r}")
+    assert named >= 12, named  # the quiz instructions of every chapter, and the explorer page
+    assert not problems, "\n".join(problems)
+
+
+def test_the_books_own_names_are_written_one_way():
+    """Parts, chapters, exercises and measures keep the Chinese name they have where they are defined."""
+    from support.zh_terms import BOOK_NAMES
+
+    places = sorted(CATALOGS.rglob("*.po")) + sorted((REPO / "exercises").glob("*/*.ipynb"))
+    problems = []
+    for path in places:
+        texts = ([message.string for message in _catalog(path)] if path.suffix == ".po"
+                 else [path.read_text(encoding="utf-8")])
+        for text in texts:
+            for name, drifts in BOOK_NAMES.items():
+                problems += [f"{path.relative_to(REPO)}: {drift!r} instead of {name!r}" for drift in drifts
+                             if drift in text.replace(name, "\0")]
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_tap_is_explained_where_the_chinese_reader_first_meets_it():
+    """抽头 (a kernel's single weight) is the book's own word: its first use, in reading order, says what it is."""
+    order = [CATALOGS / "book" / "index.po"] + [
+        path for part in ("lecture", "beyond", "reference") for path in sorted((CATALOGS / "book" / part).glob("*.po"))]
+    first = next((message.string for path in order for message in _catalog(path)
+                  if message.string and "抽头" in message.string), None)
+    assert first is not None
+    assert re.search(r"抽头（tap[，,]", first), f"the first 抽头 is not explained: {_first_words(first, 30)!r}"

@@ -457,3 +457,38 @@ def test_exercise_4s_failures_are_explained_in_chinese_too():
     partner = checkers(path, "test-partner", nn=nn, torch=torch, transposed_partner=lambda conv: None)
     assert chinese_line(partner["check_partner"], nn.Conv2d(1, 1, 3), torch.zeros(1, 1, 5, 5)) == \
         "应为 nn.ConvTranspose2d，实际得到 None"
+
+
+def chapter_titles_zh():
+    """English chapter title -> its Chinese title, from the first heading's message of each chapter's catalog."""
+    from babel.messages.pofile import read_po
+
+    titles = {}
+    for chapter in sorted((ROOT / "book").rglob("*.md")):
+        heading = next((line[2:].strip() for line in chapter.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), None)
+        catalog = ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / chapter.relative_to(ROOT).with_suffix(".po")
+        if heading and catalog.exists():
+            with open(catalog, "rb") as handle:
+                message = read_po(handle).get(heading)
+            if message is not None and message.string:
+                titles[heading] = message.string
+    return titles
+
+
+@pytest.mark.parametrize("path", RELEASED, ids=lambda p: p.parent.name)
+def test_the_chapters_an_exercise_names_have_their_chinese_titles(path):
+    """“*The PyTorch example*（…）”: the Chinese in brackets is the chapter's title in the Chinese edition."""
+    titles = chapter_titles_zh()
+    assert len(titles) >= 10, titles
+    named, wrong = 0, []
+    for cell in markdown_cells(path):
+        for english, chinese in re.findall(r"\*([^*]+)\*（([^）]+)）", cell.source):
+            english = english.replace("`", "")
+            match = {title.replace("`", ""): zh for title, zh in titles.items()}.get(english)
+            if match is None:
+                continue
+            named += 1
+            if chinese.replace("`", "") != match.replace("`", ""):
+                wrong.append(f"*{english}*（{chinese}）: the chapter's Chinese title is {match!r}")
+    assert not wrong, "\n".join(wrong)

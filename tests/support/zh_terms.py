@@ -31,6 +31,18 @@ RIVAL_FORMS = {
     "全卷积网络": ["全卷积神经网络"],
 }
 
+# The book's own names (its parts, chapters, exercises and measures), each written one way in the Chinese
+# edition: the form used where it is defined or titled, and the drifting forms a reader met elsewhere.
+BOOK_NAMES = {
+    "课程讲义": ["讲义部分"],
+    "PyTorch 实战案例": ["PyTorch 示例"],
+    "收集与分散，以及它们的代价": ["收集与分散及其代价"],
+    "输出尺寸的计算": ["输出尺寸计算"],
+    "设计转置卷积层": ["设计网络层", "练习 4 · 设计层"],
+    "周期分量占比": ["周期占比"],
+    "测试单元": ["测试单元格"],
+}
+
 
 # Phrases in which a glossary word has another meaning, so the glossary's Chinese
 # term would be wrong there: the Jupyter kernel that runs a notebook is 内核, not a
