@@ -1,0 +1,48 @@
+"""The book on a phone (390 px wide, touch): no page of either edition is wider than the screen.
+
+Every chapter page of the built book (both editions) is loaded from the local
+server in headless Chromium with a phone's viewport; the document must not be
+wider than the screen (inline code, headings and the previous/next links wrap),
+and display math too wide for it must scroll inside its own box.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.book, pytest.mark.browser, pytest.mark.timeout(600)]
+
+PHONE = {"width": 390, "height": 844}
+
+MEASURE = """() => {
+  const screen = document.documentElement.clientWidth;
+  const math = [...document.querySelectorAll('mjx-container[display="true"], div.math')]
+    .filter(box => box.scrollWidth > box.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX))
+    .map(box => (box.textContent || '').slice(0, 40));
+  return {page: document.documentElement.scrollWidth, screen, math};
+}"""
+
+
+def chapter_pages(folder):
+    pages = sorted(folder.glob("book/**/*.html")) + sorted(folder.glob("zh/book/**/*.html"))
+    return [page.relative_to(folder).as_posix() for page in pages]
+
+
+def test_no_page_is_wider_than_a_phone(server, browser):
+    folder, url = server
+    pages = chapter_pages(folder)
+    assert len(pages) >= 24, pages  # both editions
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        too_wide = []
+        for page in pages:
+            tab.goto(f"{url}{page}")
+            tab.wait_for_load_state("load")
+            measured = tab.evaluate(MEASURE)
+            if measured["page"] > measured["screen"]:
+                too_wide.append(f"{page}: {measured['page']} px on a {measured['screen']} px screen")
+            too_wide += [f"{page}: display math runs past the screen: {text!r}" for text in measured["math"]]
+    finally:
+        context.close()
+    assert not too_wide, "\n".join(too_wide)
