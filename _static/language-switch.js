@@ -23,6 +23,10 @@
       anchor.lang = link.hreflang;
       anchor.className = "language-switch-link";
       anchor.textContent = link.dataset.editionSwitch;
+      // The reader stays where they are: the section's anchor is the same in both editions.
+      anchor.addEventListener("click", function () {
+        anchor.href = link.getAttribute("href").split("#")[0] + window.location.hash;
+      });
       bar.appendChild(anchor);
     });
     var place = document.querySelector(".article-header-buttons") || document.querySelector(".bd-header-article") || document.body;

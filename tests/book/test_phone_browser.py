@@ -46,3 +46,20 @@ def test_no_page_is_wider_than_a_phone(server, browser):
     finally:
         context.close()
     assert not too_wide, "\n".join(too_wide)
+
+
+def test_the_language_switch_keeps_the_section_the_reader_is_in(server, browser):
+    folder, url = server
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        for start, other in (("book/lecture/03-parameters.html", "zh/book/lecture/03-parameters.html"),
+                             ("zh/book/lecture/03-parameters.html", "book/lecture/03-parameters.html")):
+            tab.goto(f"{url}{start}")
+            section = tab.evaluate("() => [...document.querySelectorAll('main section[id]')][3].id")
+            tab.goto(f"{url}{start}#{section}")
+            tab.click(".language-switch a")
+            tab.wait_for_url(f"**/{other}#{section}")
+            assert tab.evaluate(f"() => document.getElementById({section!r}) !== null"), (other, section)
+    finally:
+        context.close()
