@@ -10,7 +10,15 @@ The book is read offline, so a page names no URL it cannot reach:
 - A link to an external site (a Markdown link in a chapter, or the DOI and
   arXiv links the bibliography style makes) becomes its text: the reader still
   sees "nbgrader" or "doi:10.23915/distill.00003", without an address to follow.
+- The site's front door (``index.html``, which sphinx-external-toc writes as a
+  bare ``<meta http-equiv="Refresh">`` line) becomes a whole page: language,
+  title, the book's icon (a browser asks for ``/favicon.ico`` otherwise) and a
+  link for a reader whose browser does not follow the redirect.
 """
+
+import html
+import re
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
@@ -58,9 +66,33 @@ def _unlink_external_references(app, doctree, docname):
             reference.replace_self(text)
 
 
+_BARE_REDIRECT = re.compile(r'^\s*<meta http-equiv="Refresh" content="0; url=(?P<url>[^"]+)" />\s*$')
+
+
+def _whole_front_door(app, exception):
+    index = Path(app.outdir) / "index.html"
+    if exception is not None or "html" not in app.builder.format or not index.exists():
+        return
+    bare = _BARE_REDIRECT.match(index.read_text(encoding="utf-8"))
+    if not bare:
+        return
+    url = html.escape(bare["url"], quote=True)
+    icon = f"_static/{Path(app.config.html_favicon).name}" if app.config.html_favicon else ""
+    language = (app.config.language or "en").replace("_", "-")
+    title = html.escape(app.config.html_title or app.config.project)
+    index.write_text(
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        + (f'<link rel="icon" href="{icon}">\n' if icon else "")
+        + f'<meta http-equiv="Refresh" content="0; url={url}">\n</head>\n'
+        f'<body><p><a href="{url}">{title}</a></p></body>\n</html>\n',
+        encoding="utf-8",
+    )
+
+
 def setup(app):
     # sphinx-thebe must have registered its handlers before they can be removed.
     app.setup_extension("sphinx_thebe")
     _disconnect_thebe(app)
     app.connect("doctree-resolved", _unlink_external_references)
+    app.connect("build-finished", _whole_front_door, priority=900)  # after sphinx-external-toc writes it
     return {"parallel_read_safe": True, "parallel_write_safe": True}

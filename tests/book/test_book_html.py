@@ -323,3 +323,16 @@ def test_works_cited_alike_get_different_citations():
     assert len(texts) > 5, f"only {len(texts)} distinct citations found in {folder}"
     shared = {text: sorted(entries) for text, entries in texts.items() if len(entries) > 1}
     assert not shared, f"one citation text for different works: {shared}"
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_the_front_door_is_a_whole_page_with_the_books_icon(edition):
+    """The site's index.html redirects to the first page and names the icon (no request for /favicon.ico)."""
+    folder = book_html_dir() / edition
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<title>" in text, text
+    icon = re.search(r'<link rel="icon" href="([^"]+)">', text)
+    assert icon and (folder / icon[1]).is_file(), text
+    target = re.search(r'<meta http-equiv="Refresh" content="0; url=([^"]+)">', text)
+    assert target and (folder / target[1]).is_file(), text
+    assert f'<a href="{target[1]}">' in text
