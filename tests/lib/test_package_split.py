@@ -131,7 +131,8 @@ def test_the_quiz_reads_its_files_from_its_own_package_data():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     assert {"source_lib", "bookkit"} | {module_name(p.parent) for p in package.rglob("__init__.py")} <= set(
         config["packages"]), "every package folder must be listed in pyproject.toml's packages"
-    declared = {path for pattern in config["package-data"]["bookkit"] for path in package.glob(pattern)}
+    declared = {path for name, patterns in config["package-data"].items() if name.split(".")[0] == "bookkit"
+                for pattern in patterns for path in (ROOT / name.replace(".", "/")).glob(pattern)}
     read = {static / "quiz.css", static / "quiz.js"}
     assert read <= declared, f"not package data: {sorted(map(str, read - declared))}"
     assert all(path.is_file() for path in read)
