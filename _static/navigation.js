@@ -20,7 +20,7 @@
  *
  * The drawers' names and close buttons are in the page's language: the words
  * come from window.BOOK_INTERFACE_WORDS.page, which the book build writes
- * (_static/interface-words.js, from source_lib/explorer/interface.py).
+ * (_static/interface-words.js, from bookkit/explorer/interface.py).
  */
 (function () {
   "use strict";

@@ -52,7 +52,7 @@ def report(label, times):
 
 
 def bench_notebook(repeat):
-    from source_lib.explorer import four_steps_explorer, sweep_explorer
+    from bookkit.explorer import four_steps_explorer, sweep_explorer
 
     htmls = {}
     for name, config in (("default", DEFAULT), ("largest", LARGEST)):
@@ -76,7 +76,7 @@ def bench_browser(htmls, repeat):
         return
     from playwright.sync_api import sync_playwright
 
-    from source_lib.explorer import spec_script
+    from bookkit.explorer import spec_script
 
     script = (ROOT / "_static" / "transposed-explorer.js").read_text(encoding="utf-8")
     style = (ROOT / "_static" / "transposed-explorer.css").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@
 
 PDF_LANGS ?= en zh
 PDF_DIR   := _build/pdf
-PDF_SOURCES = $(shell find book _static source_lib -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml _toc.yml
+PDF_SOURCES = $(shell find book _static source_lib bookkit -type f -not -path '*/__pycache__/*' 2>/dev/null) _config.yml _toc.yml
 PDF_CATALOGS = $(shell find locale -type f 2>/dev/null)
 
 .PHONY: pdf

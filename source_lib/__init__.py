@@ -14,13 +14,13 @@ The functions mirror ``torch.nn.functional`` names, signatures and results:
 - :func:`conv_transpose2d_subpixel`: a stride-1 convolution then a pixel shuffle (no inserted zeros);
 - :func:`overlap_counts`, :func:`periodic_share` and :func:`bilinear_kernel` for checkerboards and FCN.
 
-The interactive explorers are in :mod:`source_lib.explorer`; the figures, and
-the tables and numbers the chapters show, in :mod:`source_lib.plotting`.
+Everything here computes; nothing draws, asks or explains in words. The book's
+machinery (figures, quizzes, source display, the explorers and the refusal
+sentences) is the package :mod:`bookkit`, which imports this one.
 """
 
 from .conv import conv2d, conv_transpose2d
 from .direct import conv_transpose2d_direct
-from .explain import explain_refusal
 from .four_steps import conv_transpose2d_four_steps, flip_kernel, insert_zeros, pad_for_transpose
 from .matrix import conv_matrix
 from .sizes import conv2d_output_size, conv_transpose2d_output_size, output_padding_for
@@ -42,7 +42,6 @@ __all__ = [
     "conv_transpose2d_subpixel",
     "pixel_shuffle",
     "subpixel_conv_weight",
-    "explain_refusal",
     "overlap_counts",
     "periodic_share",
     "bilinear_kernel",

@@ -14,7 +14,9 @@ from ._checks import as_pair, check_non_negative, check_positive, raise_refusal
 from .verdict import transpose_size_per_axis as transpose_size_per_axis
 from .verdict import transpose_verdict
 
+# as_pair is public here: an argument (an int or an (h, w) pair) as the pair the verdict takes.
 __all__ = [
+    "as_pair",
     "conv2d_output_size",
     "conv_transpose2d_output_size",
     "output_padding_for",

@@ -5,7 +5,7 @@ transposed convolution: input size, kernel size, stride and dilation at least
 1; padding and output_padding not negative; output_padding smaller than
 stride or dilation; an output of at least one pixel. Everything else reads the
 decision: the library's argument checks raise from it
-(:func:`source_lib._checks.raise_refusal`), :func:`source_lib.explain.explain_refusal`
+(:func:`source_lib._checks.raise_refusal`), :func:`bookkit.explain.explain_refusal`
 words it, the explorers show it, and ``_static/transposed-explorer.js``
 mirrors :func:`transpose_verdict` line for line (a test runs both on a grid of
 configurations and compares their results).

@@ -10,7 +10,7 @@ from ``locale/<language>/LC_MESSAGES/**/*.po``. This extension
   prose, figure captions and alt texts that the authors wrote;
 * translates figure captions and alt texts that myst-nb creates from cell
   metadata after Sphinx's own translation step has run;
-* takes the texts of the self-check quizzes (``source_lib.quiz``: the elements
+* takes the texts of the self-check quizzes (``bookkit.quiz``: the elements
   marked ``data-i18n`` in a cell's HTML output) into the chapter's catalog and
   shows their translations, so a quiz is translated like the prose around it;
 * links every page to the same page of the other edition with

@@ -5,8 +5,8 @@ panels, legend, colours or words of its own: it reads them from
 ``window.TRANSPOSED_EXPLORER_SPEC``. ``_static/quiz.js``,
 ``_static/navigation.js`` and ``_static/language-switch.js`` read their words
 from ``window.BOOK_INTERFACE_WORDS``. This extension writes both objects, made
-by :func:`source_lib.explorer.browser.spec_script` and
-:func:`source_lib.explorer.interface.interface_script` from the Python
+by :func:`bookkit.explorer.browser.spec_script` and
+:func:`bookkit.explorer.interface.interface_script` from the Python
 declarations (the notebook explorer uses the same ones), in the language of
 the edition being built (``language`` in Sphinx's configuration), to
 ``_static/explorer-spec.js`` and ``_static/interface-words.js`` in the output
@@ -30,8 +30,8 @@ def _write(target, text):
 def _write_scripts(app):
     if app.builder.format != "html":
         return
-    from source_lib.explorer.browser import spec_script
-    from source_lib.explorer.interface import interface_script
+    from bookkit.explorer.browser import spec_script
+    from bookkit.explorer.interface import interface_script
 
     language = app.config.language or None
     static = Path(app.outdir) / "_static"

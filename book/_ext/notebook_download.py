@@ -43,7 +43,7 @@ INCLUDE = re.compile(r"^```\{include\}[^\n]*\n```[ \t]*$", re.M)
 EXPLORER_NOTE = (
     ":::{note}\n"
     "The web page shows an interactive explorer here, computed in the browser. In this notebook,\n"
-    "`four_steps_explorer()` from `source_lib.explorer` shows the same explorer as widgets.\n"
+    "`four_steps_explorer()` from `bookkit.explorer` shows the same explorer as widgets.\n"
     ":::"
 )
 
@@ -159,7 +159,7 @@ SHOW_SOURCE = re.compile(r"^show_source\((?:sl\.)?(\w+)\)\s*$", re.M)
 def _check_shown_sources(notebook, docname):
     """Warn when a cell shows library code that differs from the library's file (a cached, older run)."""
     import source_lib
-    from source_lib.showsource import SourceCode
+    from bookkit.showsource import SourceCode
 
     for cell in notebook.cells:
         match = cell.cell_type == "code" and SHOW_SOURCE.search(cell.source)

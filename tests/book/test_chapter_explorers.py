@@ -13,7 +13,7 @@ import jupytext
 import pytest
 from support.book_paths import REPO
 
-from source_lib.explorer import FourStepsExplorer, SweepExplorer
+from bookkit.explorer import FourStepsExplorer, SweepExplorer
 
 CHAPTERS = sorted((REPO / "book").glob("**/*.md"))
 
@@ -22,7 +22,7 @@ def explorer_cells():
     for path in CHAPTERS:
         notebook = jupytext.read(path)
         for index, cell in enumerate(notebook.cells):
-            if cell.cell_type == "code" and "source_lib.explorer" in cell.source:
+            if cell.cell_type == "code" and "bookkit.explorer" in cell.source:
                 yield pytest.param(cell, id=f"{path.relative_to(REPO)}#{index}")
 
 

@@ -1,7 +1,7 @@
 """The in-browser explorer (_static/transposed-explorer.js) in headless Chromium, against torch.
 
 The explorer's controls, defaults and colours come from the spec the book
-build generates (``source_lib.explorer.spec_script``); the test page loads it
+build generates (``bookkit.explorer.spec_script``); the test page loads it
 from a file written here, as the book loads ``_static/explorer-spec.js``.
 
 The page gets no network: every request that is not local is aborted and
@@ -26,8 +26,8 @@ from support.explorer_cases import EDGE_CASES, LARGEST
 from support.explorer_page import ROOT, SCRIPT, Page, explorer_page, full, shown_message, torch_output
 from support.verdicts import torch_output_size, verdict_grid
 
-from source_lib.explain import explain_refusal, refusal_sentence
-from source_lib.explorer import (
+from bookkit.explain import explain_refusal, refusal_sentence
+from bookkit.explorer import (
     CONTROLS,
     DEFAULTS,
     LEGEND,
@@ -36,7 +36,7 @@ from source_lib.explorer import (
     explorer_state,
     panel_titles,
 )
-from source_lib.plotting import COLOURS
+from bookkit.plotting import COLOURS
 from source_lib.verdict import RULES, transpose_verdict
 
 # A hung browser fails this module in minutes, not at the suite's 15-minute limit.
@@ -135,7 +135,7 @@ def test_the_browser_verdict_is_source_lib_verdict_rule_for_rule_and_value_for_v
     assert not mismatches, (mismatches[:3], [_as_json(transpose_verdict(*c)) for c, _ in mismatches[:3]])
     assert {result["rule"] for result in results} == set(RULES) | {None}
     # The sentence of each verdict, character for character (both editions: the JavaScript fills in the
-    # words the spec gives it; refusal_sentence those of source_lib.explorer.languages).
+    # words the spec gives it; refusal_sentence those of bookkit.explorer.languages).
     refused = [(config, result) for config, result in zip(configs, results) if result["rule"]][::7]
     assert {result["rule"] for _, result in refused} == set(RULES)
     for language in (None, "zh_CN"):

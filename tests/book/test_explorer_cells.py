@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from source_lib.explorer import CELL_PIXELS, STYLE, cell_rules, grid_size_class, spec, spec_script
-from source_lib.explorer.html import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from bookkit.explorer import CELL_PIXELS, STYLE, cell_rules, grid_size_class, spec, spec_script
+from bookkit.explorer.html import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "_static" / "transposed-explorer.css"
@@ -79,7 +79,7 @@ def test_the_browser_stylesheet_holds_no_second_copy_of_the_cell_sizes():
         if "tce-grid" in selector and re.search(r"\btd\b", selector):
             problems += [f"{selector} {{{name}: {value}}}" for name, value in props.items()
                          if name not in CELL_PROPERTIES_ALLOWED]
-    assert not problems, ("_static/transposed-explorer.css sets what CELL_PIXELS of source_lib/explorer/html.py "
+    assert not problems, ("_static/transposed-explorer.css sets what CELL_PIXELS of bookkit/explorer/html.py "
                           "declares (or a property not allowed for a cell; the cells' sizes come from the spec):\n  "
                           + "\n  ".join(problems))
 
@@ -96,4 +96,4 @@ def test_the_built_book_spec_has_the_declared_cell_sizes():
     for script in (path for path in scripts if path.exists()):
         line = script.read_text(encoding="ascii").splitlines()[-1]
         assert json.loads(line[len(PREFIX):-1])["cells"]["pixels"] == CELL_PIXELS, (
-            f"{script} is older than source_lib/explorer/html.py: rebuild the book (make book)")
+            f"{script} is older than bookkit/explorer/html.py: rebuild the book (make book)")

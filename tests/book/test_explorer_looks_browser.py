@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from source_lib.explorer import CELL_PIXELS, STYLE, explorer_state, four_steps_explorer, spec_script, steps_html
+from bookkit.explorer import CELL_PIXELS, STYLE, explorer_state, four_steps_explorer, spec_script, steps_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"

@@ -1,6 +1,6 @@
 """Figures are readable where the book shows them: no text under 10 CSS px at 1280 px.
 
-Each figure PNG records, in its text chunk ``source_lib.plotting.TEXT_PX_KEY``
+Each figure PNG records, in its text chunk ``bookkit.plotting.TEXT_PX_KEY``
 (written by ``use_book_figures`` when the chapter runs), the height in its own
 pixels of the smallest font it uses. Headless Chromium opens the chapters at a
 1280 px wide window; for every figure image the page scales it by (displayed
@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import pytest
 from PIL import Image
 
-from source_lib.plotting import TEXT_PX_KEY
+from bookkit.plotting import TEXT_PX_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.timeout(300)]
 
@@ -87,7 +87,7 @@ def test_figure_text_is_at_least_10_css_px_at_1280(server, browser_context, page
         text_px = recorded_text_px(folder, base_url, image["src"])
         if text_px is None:
             problems.append(f"{name}: the PNG does not record its text size ({TEXT_PX_KEY!r}); "
-                            "the chapter must call source_lib.plotting.use_book_figures()")
+                            "the chapter must call bookkit.plotting.use_book_figures()")
             continue
         css_px = text_px * image["shown"] / image["natural"]
         if css_px < MIN_TEXT_CSS_PX:

@@ -1,4 +1,4 @@
-"""The figure helpers of source_lib.plotting: recorded text size, equal grid cells, clear refusals."""
+"""The figure helpers of bookkit.plotting: recorded text size, equal grid cells, clear refusals."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from source_lib.plotting import (  # noqa: E402
+from bookkit.plotting import (  # noqa: E402
     GRID_FONTSIZE,
     TEXT_PX_KEY,
     _book_png,

@@ -9,7 +9,7 @@
   answered empty, wrong and right, and the chapter menu, in each edition's language.
 
 Expected words are looked up in the Python declarations and the Chinese table
-(``source_lib.explorer.languages``); numbers come from torch. Needs
+(``bookkit.explorer.languages``); numbers come from torch. Needs
 /usr/bin/chromium: skipped without it, unless the CI variable is set.
 """
 
@@ -25,12 +25,12 @@ from support.book_paths import book_html_dir
 from support.browser import serve
 from support.explorer_page import SCRIPT, STYLE, Page, shown_message, torch_output
 
-from source_lib import quiz
-from source_lib.explain import explain_refusal
-from source_lib.explorer import CONTROLS, DEFAULTS, PANELS, explorer_state, panel_titles, spec_script
-from source_lib.explorer.interface import PAGE_WORDS
-from source_lib.explorer.languages import translate_words
-from source_lib.explorer.state import EXPLORER_WORDS, STEPPER_LABELS
+from bookkit import quiz
+from bookkit.explain import explain_refusal
+from bookkit.explorer import CONTROLS, DEFAULTS, PANELS, explorer_state, panel_titles, spec_script
+from bookkit.explorer.interface import PAGE_WORDS
+from bookkit.explorer.languages import translate_words
+from bookkit.explorer.state import EXPLORER_WORDS, STEPPER_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

@@ -2,8 +2,8 @@
 
 Every English word or sentence of the explorer, the refusal sentences, the
 self-check questions and the page scripts is declared once in Python
-(``source_lib.explorer.interface.english_words`` lists them); the Chinese
-table (``source_lib.explorer.languages.LABELS["zh_CN"]``) maps each English
+(``bookkit.explorer.interface.english_words`` lists them); the Chinese
+table (``bookkit.explorer.languages.LABELS["zh_CN"]``) maps each English
 text to its translation, as a catalog maps a msgid to its msgstr. No browser
 is needed here; ``test_interface_browser.py`` checks the pages.
 """
@@ -17,9 +17,9 @@ import string
 import pytest
 from support.zh_terms import RIVAL_FORMS, mentions
 
-from source_lib import quiz
-from source_lib.explain import SENTENCES, explain_refusal
-from source_lib.explorer import browser, interface, languages, state
+from bookkit import quiz
+from bookkit.explain import SENTENCES, explain_refusal
+from bookkit.explorer import browser, interface, languages, state
 
 LANGUAGE = "zh_CN"
 TABLE = languages.LABELS[LANGUAGE]
@@ -37,7 +37,7 @@ def _fields(text):
 def test_every_interface_word_has_a_current_chinese_translation():
     missing = [f"{where}: {text!r}" for where, text in _english() if not TABLE.get(text, "").strip()]
     assert not missing, (f"words of the browser scripts without a {LANGUAGE} translation (add them to "
-                         f"LABELS[{LANGUAGE!r}] in source_lib/explorer/languages.py):\n  " + "\n  ".join(missing))
+                         f"LABELS[{LANGUAGE!r}] in bookkit/explorer/languages.py):\n  " + "\n  ".join(missing))
 
 
 def test_the_table_translates_no_english_word_that_is_gone():
@@ -79,7 +79,7 @@ def test_chinese_words_have_full_width_punctuation_and_a_space_before_and_after_
 def test_chinese_words_use_the_glossary_terms():
     import sys
 
-    sys.path.insert(0, str(languages.__file__).rsplit("/source_lib/", 1)[0] + "/book/_ext")
+    sys.path.insert(0, str(languages.__file__).rsplit("/bookkit/", 1)[0] + "/book/_ext")
     from editions import glossary_pairs
 
     pairs = glossary_pairs()

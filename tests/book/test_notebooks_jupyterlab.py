@@ -37,7 +37,7 @@ from support.book_paths import REPO, book_html_dir
 from support.jupyterlab import running_jupyterlab
 
 import source_lib as sl
-from source_lib.showsource import SourceCode, show_source, source_without_docstring
+from bookkit.showsource import SourceCode, show_source, source_without_docstring
 
 CHAPTER = "book/lecture/02-four-steps"
 # What JupyterLab shows as typed when a role or directive is not rendered.

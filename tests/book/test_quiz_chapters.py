@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 from support.book_paths import REPO, book_html_dir
 
-from source_lib import quiz
+from bookkit import quiz
 
 WITHOUT_QUIZ = {"book/index.md", "book/reference/40-explorer.md", "book/reference/50-exercises.md",
                 "book/reference/90-bibliography.md"}

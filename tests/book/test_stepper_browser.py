@@ -20,7 +20,7 @@ import torch
 from support.explorer_cases import LARGEST, STEPPER_CASES
 from support.explorer_page import explorer_page, torch_output
 
-from source_lib.explorer import PLAY_INTERVALS, STEPPER_LABELS
+from bookkit.explorer import PLAY_INTERVALS, STEPPER_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 

@@ -1,7 +1,7 @@
 """The notebook explorers in both languages, and a refused setting greyed out, headless (no browser).
 
 Every word the ipywidgets explorers show comes from the declared words
-(``source_lib.explorer.interface.english_words``) in the explorer's language:
+(``bookkit.explorer.interface.english_words``) in the explorer's language:
 built with ``language="zh_CN"`` (or ``$BOOK_LANGUAGE``), no English word of that
 list is left, except the names that are code in every language (torch's
 argument names, the sweep's parameter names, the formula's symbols). Whether a
@@ -17,9 +17,9 @@ from html.parser import HTMLParser
 import pytest
 import torch
 
-from source_lib.explain import explain_refusal
-from source_lib.explorer import STYLE, SWEEP_PARAMETERS, four_steps_explorer, interface, languages, sweep_explorer
-from source_lib.explorer.state import DEFAULTS
+from bookkit.explain import explain_refusal
+from bookkit.explorer import STYLE, SWEEP_PARAMETERS, four_steps_explorer, interface, languages, sweep_explorer
+from bookkit.explorer.state import DEFAULTS
 
 ZH = "zh_CN"
 TABLE = languages.LABELS[ZH]

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.explorer_cases import EDGE_CASES
 
-from source_lib.explain import explain_refusal
-from source_lib.explorer import (
+from bookkit.explain import explain_refusal
+from bookkit.explorer import (
     CONTROLS,
     DEFAULTS,
     PANELS,
@@ -28,7 +28,7 @@ from source_lib.explorer import (
     sweep_explorer,
     sweep_state,
 )
-from source_lib.plotting import COLOURS
+from bookkit.plotting import COLOURS
 
 F = torch.nn.functional
 

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from source_lib import plotting
+from bookkit import plotting
 
 CHINESE = "转置卷积 步幅 填充 输出填充"
 
@@ -71,7 +71,7 @@ def test_latin_text_keeps_its_font(fallback):
 
 
 def test_the_chinese_explorer_spec_has_every_label_translated_and_the_same_settings():
-    from source_lib.explorer import browser, languages
+    from bookkit.explorer import browser, languages
 
     english, chinese = browser.spec(), browser.spec("zh_CN")
     for key in ("defaults", "panels", "colours", "cells"):

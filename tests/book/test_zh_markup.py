@@ -2,7 +2,7 @@
 
 A Chinese message may reorder a sentence freely, but the code it quotes, its
 formulas, the targets of its cross-references and the HTML tags of a quiz text
-are the English message's. The quizzes' texts (``source_lib.quiz``, elements
+are the English message's. The quizzes' texts (``bookkit.quiz``, elements
 marked ``data-i18n`` in a cell's output) are messages of their chapter: these
 tests check that the templates hold them and that the Chinese pages show them
 translated. They read the catalogs and the built book; they need no browser.

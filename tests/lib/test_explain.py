@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from source_lib.explain import allowed_values, explain_refusal
+from bookkit.explain import allowed_values, explain_refusal
 
 NAMES = ("kernel_size", "stride", "padding", "output_padding", "dilation")
 

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from source_lib.generation import checkerboard_measure
+from bookkit.generation import checkerboard_measure
 
 
 def measure_with_torch(images, stride):

@@ -1,4 +1,4 @@
-"""source_lib.quiz: a wrong key stops the quiz (and so the book build); bad question data is refused clearly."""
+"""bookkit.quiz: a wrong key stops the quiz (and so the book build); bad question data is refused clearly."""
 
 import dataclasses
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import source_lib as sl
-from source_lib import quiz
+from bookkit import quiz
 
 F = torch.nn.functional
 

@@ -18,8 +18,8 @@ from support.verdicts import count_verdict_calls, torch_output_size, verdict_gri
 
 import source_lib as sl
 import source_lib.verdict
-from source_lib.explain import explain_refusal, refusal_sentence
-from source_lib.explorer import explorer_state
+from bookkit.explain import explain_refusal, refusal_sentence
+from bookkit.explorer import explorer_state
 from source_lib.verdict import RULES, Verdict, transpose_verdict
 
 GRID = verdict_grid()

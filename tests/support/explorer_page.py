@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from source_lib.explorer import DEFAULTS, default_input, default_kernel, spec_script
+from bookkit.explorer import DEFAULTS, default_input, default_kernel, spec_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"

@@ -10,11 +10,11 @@ import source_lib.verdict
 
 
 def count_verdict_calls(monkeypatch, stand_in=None):
-    """Replace ``transpose_verdict`` in every loaded module of source_lib by a counting wrapper.
+    """Replace ``transpose_verdict`` in every loaded module of source_lib and bookkit by a counting wrapper.
 
     Returns the list the wrapper appends each call's arguments to. Every module
     that imported the function by name is patched, so a call from anywhere in
-    the library is counted. The wrapper returns what ``stand_in`` returns, if
+    the library or the book's machinery is counted. The wrapper returns what ``stand_in`` returns, if
     given, instead of the real verdict.
     """
     original = source_lib.verdict.transpose_verdict
@@ -26,7 +26,7 @@ def count_verdict_calls(monkeypatch, stand_in=None):
 
     patched = 0
     for name, module in list(sys.modules.items()):
-        if (name == "source_lib" or name.startswith("source_lib.")) and getattr(
+        if name.split(".")[0] in ("source_lib", "bookkit") and getattr(
                 module, "transpose_verdict", None) is original:
             monkeypatch.setattr(module, "transpose_verdict", counted)
             patched += 1

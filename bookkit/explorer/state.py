@@ -5,18 +5,19 @@ explorer shows for one configuration, :func:`sweep_state` the output sizes and
 overlap patterns over a range of one parameter. The controls, default values,
 value modes and panel names declared here are the only copy: the notebook
 widgets use them directly and the browser explorer reads them from the spec
-the book build writes (:func:`source_lib.explorer.browser.spec`).
+the book build writes (:func:`bookkit.explorer.browser.spec`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_pair
+from source_lib import overlap_counts
+from source_lib.sizes import as_pair
+from source_lib.verdict import transpose_size_per_axis, transpose_verdict
+
 from ..explain import refusal_sentence
 from ..plotting import four_steps_arrays
-from ..upsampling import overlap_counts
-from ..verdict import transpose_size_per_axis, transpose_verdict
 
 __all__ = [
     "CONTROLS",
@@ -77,7 +78,7 @@ VALUE_LABELS = {"counting": "counting 1…9", "ones": "all ones"}
 PANELS = ("input", "zeros_inserted", "padded", "flipped_kernel", "output")
 
 #: Cell roles only the step-through explorer of the HTML book draws, after those of
-#: :data:`~source_lib.plotting.COLOURS`: role, colour and legend words. ``output_padding``: the
+#: :data:`~bookkit.plotting.COLOURS`: role, colour and legend words. ``output_padding``: the
 #: padding rows and columns that output_padding adds at the bottom and right of step 2, and the
 #: output rows and columns it adds; ``cropped``: the rows and columns that ``padding`` crops
 #: (drawn greyed out around step 2 and the output).
@@ -341,7 +342,7 @@ def explorer_state(config=None, **changes):
     -------
     dict
         ``config`` (complete), ``message`` (``None``, or the sentence of
-        :func:`~source_lib.explain.explain_refusal` when torch refuses the
+        :func:`~bookkit.explain.explain_refusal` when torch refuses the
         configuration), ``output_size`` (from the formula, even when refused),
         ``formula`` (one line per axis), ``call`` (the ``nn.ConvTranspose2d``
         call) and, when accepted, the arrays ``input``, ``kernel``,

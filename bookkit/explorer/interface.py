@@ -4,14 +4,14 @@ The scripts of the HTML book write no English of their own:
 
 - ``_static/transposed-explorer.js`` reads its words from the explorer spec
   (:func:`.browser.spec`: controls, legend, step-through, status line, panel
-  captions and the refusal sentences of :mod:`source_lib.explain`);
+  captions and the refusal sentences of :mod:`bookkit.explain`);
 - ``_static/quiz.js``, ``_static/navigation.js`` and
   ``_static/language-switch.js`` read theirs from
   ``window.BOOK_INTERFACE_WORDS``, which :func:`interface_script` defines and
   the book build writes to ``_static/interface-words.js``
   (``book/_ext/explorer_spec.py``), in the language of the edition being built.
   In a notebook that script is absent and a quiz uses the English words its
-  HTML carries (:func:`source_lib.quiz.render`).
+  HTML carries (:func:`bookkit.quiz.render`).
 
 :func:`english_words` lists every one of these words where it is declared;
 :mod:`.languages` holds their translations.
@@ -60,7 +60,7 @@ def english_words():
     explorer.update({f"legend:{role}": label for role, _, label in STEPPER_ROLES})
     explorer.update(STEPPER_LABELS)
     explorer.update(EXPLORER_WORDS)
-    # the notebook explorers' own words (source_lib.explorer.widgets)
+    # the notebook explorers' own words (bookkit.explorer.widgets)
     explorer.update({f"sweep:{name}": label for name, (label, _, _) in SWEEP_PARAMETERS.items()})
     explorer.update({f"notebook:{key}": text for key, text in {**NOTEBOOK_WORDS, **OVERLAP_WORDS}.items()})
     return {"explorer": explorer, "refusals": dict(SENTENCES), "quiz": dict(quiz.WORDS), "page": dict(PAGE_WORDS)}
@@ -97,7 +97,7 @@ def interface_script(language=None):
     'window.BOOK_INTERFACE_WORDS = {"lang'
     """
     return (
-        "// Generated from source_lib.explorer.interface.interface_words() when the book is built"
+        "// Generated from bookkit.explorer.interface.interface_words() when the book is built"
         " (book/_ext/explorer_spec.py); do not edit.\n"
         f"window.{INTERFACE_GLOBAL} = {json.dumps(interface_words(language))};\n"
     )

@@ -1,5 +1,5 @@
 /*
- * Self-check questions ("Check yourself") made by source_lib/quiz.py.
+ * Self-check questions ("Check yourself") made by bookkit/quiz.py.
  *
  * The book loads this file on every page, and each quiz output carries an inline
  * copy so that it also works in a notebook; the first copy to run binds the
@@ -7,7 +7,7 @@
  * numeric question is the form's data-answer, the explanations are hidden
  * elements of the form, and feedback goes to the form's aria-live region.
  *
- * Its words (WORDS in source_lib/quiz.py, with {name} fields filled in here)
+ * Its words (WORDS in bookkit/quiz.py, with {name} fields filled in here)
  * come from window.BOOK_INTERFACE_WORDS.quiz, which the book build writes in
  * the page's language (_static/interface-words.js); the controls' labels are
  * then written in that language too. Without it (in a notebook) they come from
@@ -63,7 +63,7 @@
   }
 
   function copyOf(element) {
-    // Explanations are the book's own HTML, written by source_lib/quiz.py.
+    // Explanations are the book's own HTML, written by bookkit/quiz.py.
     const div = document.createElement("div");
     div.className = "quiz-explanation-shown";
     div.innerHTML = element ? element.innerHTML : "";

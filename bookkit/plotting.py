@@ -178,8 +178,7 @@ def four_steps_arrays(x, kernel, stride=1, padding=0, output_padding=0, dilation
         (arrays) and ``roles_zeros``, ``roles_padded`` (which cells are input
         values, inserted zeros or padding).
     """
-    from .conv import conv2d, conv_transpose2d
-    from .four_steps import flip_kernel, insert_zeros, pad_for_transpose
+    from source_lib import conv2d, conv_transpose2d, flip_kernel, insert_zeros, pad_for_transpose
 
     x = np.asarray(x, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)

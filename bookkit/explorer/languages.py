@@ -4,8 +4,8 @@ The English words are declared once, where they are used: the explorer's
 controls, value menus and legend (:mod:`.state`, :mod:`.html`), its
 step-through, status line and panel captions (:data:`.state.STEPPER_LABELS`,
 :data:`.state.EXPLORER_WORDS`), the refusal sentences
-(:data:`source_lib.explain.SENTENCES`), the self-check questions' fixed words
-(:data:`source_lib.quiz.WORDS`) and the page scripts' words
+(:data:`bookkit.explain.SENTENCES`), the self-check questions' fixed words
+(:data:`bookkit.quiz.WORDS`) and the page scripts' words
 (:data:`.interface.PAGE_WORDS`); :func:`.interface.english_words` lists them
 all. :data:`LABELS` maps each English word or sentence to its translation, as
 a gettext catalog maps a msgid to its msgstr: when an English word changes,
@@ -70,7 +70,7 @@ LABELS = {
          "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"):
         ("{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
          "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"),
-        # the notebook explorers' own words (source_lib.explorer.widgets, .html)
+        # the notebook explorers' own words (bookkit.explorer.widgets, .html)
         "input size": "输入尺寸",
         "sweep": "扫描参数",
         "from, to": "起止值",
@@ -107,7 +107,7 @@ LABELS = {
         "output cell out[{i},{j}] = {value}; press Enter to see its sum":
         "输出单元格 out[{i},{j}] = {value}；按 Enter 查看它的求和",
         "Arrow keys move between cells, Enter or Space chooses one.": "方向键在单元格之间移动，Enter 或空格键选中一个。",
-        # the refusal sentences (source_lib.explain)
+        # the refusal sentences (bookkit.explain)
         "{low}": "{low}",
         "{low} or {high}": "{low} 或 {high}",
         "{low} to {high}": "{low} 到 {high}",
@@ -128,7 +128,7 @@ LABELS = {
         "padding={padding} 裁掉了整个输出（输出{axis}将为 {size}）：把 padding 设为 {values}",
         "padding={padding} crops away the whole output (output {axis} would be {size}): use padding {values} in {axis}":
         "padding={padding} 裁掉了整个输出（输出{axis}将为 {size}）：把{axis}方向的 padding 设为 {values}",
-        # the self-check questions (source_lib.quiz)
+        # the self-check questions (bookkit.quiz)
         "Your answer": "你的答案",
         "Check": "检查",
         "Show answer": "显示答案",

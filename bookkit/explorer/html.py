@@ -1,11 +1,11 @@
 """The explorers' grids as HTML: panels of the four steps, overlap tables and their stylesheet.
 
 Cells are coloured by their role (input value, inserted zero, padding, kernel,
-output) with the colours of :data:`source_lib.plotting.COLOURS`, so the grids
+output) with the colours of :data:`bookkit.plotting.COLOURS`, so the grids
 look like the book's figures. The notebook widgets put this HTML into
 ``ipywidgets.HTML``; the browser explorer (``_static/transposed-explorer.js``)
 builds the same tables itself, with the class names, legend and size classes
-it reads from the spec (:func:`source_lib.explorer.browser.spec`).
+it reads from the spec (:func:`bookkit.explorer.browser.spec`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ TINY_CELLS_ABOVE = 24
 #: Cell size (width and height) and font size in px of each grid size class of
 #: :func:`grid_size_class` (``""`` for the largest cells). The one copy: the
 #: notebook's :data:`STYLE` and the browser explorer (from the spec,
-#: :func:`source_lib.explorer.browser.spec`) both make their rules with
+#: :func:`bookkit.explorer.browser.spec`) both make their rules with
 #: :func:`cell_rules`-like code from it. Every text stays at least 10 px.
 CELL_PIXELS = {
     "": {"cell": 24, "font": 12},
@@ -82,7 +82,7 @@ def cell_rules(pixels=None):
         for name, size in pixels.items())
 
 
-# Cell classes, one per colour of source_lib.plotting.COLOURS. The browser
+# Cell classes, one per colour of bookkit.plotting.COLOURS. The browser
 # explorer uses the same class names and colours (from the spec).
 STYLE = "\n".join(
     [
@@ -136,7 +136,7 @@ def grid_html(array, roles=None, role="value", name=""):
     ----------
     array : array_like, shape (H, W)
     roles : array of str, shape (H, W), optional
-        A role (key of :data:`~source_lib.plotting.COLOURS`) per cell.
+        A role (key of :data:`~bookkit.plotting.COLOURS`) per cell.
     role : str, default "value"
         The role of every cell when ``roles`` is not given.
     name : str, optional
@@ -166,7 +166,7 @@ def steps_html(state, language=None):
     Parameters
     ----------
     state : dict
-        An :func:`~source_lib.explorer.state.explorer_state` whose ``message`` is ``None``.
+        An :func:`~bookkit.explorer.state.explorer_state` whose ``message`` is ``None``.
     language : str, optional
         The language of the captions and legend (:mod:`.languages`); English by default.
 
@@ -195,7 +195,7 @@ def overlap_html(state, language=None):
     Parameters
     ----------
     state : dict
-        A :func:`~source_lib.explorer.state.sweep_state`.
+        A :func:`~bookkit.explorer.state.sweep_state`.
     language : str, optional
         The language of its words (:data:`OVERLAP_WORDS`) and refusal
         sentences (:mod:`.languages`); English by default.

@@ -62,7 +62,7 @@ def spec(language=None):
         others), ``highlights`` (outline colours),
         ``labels`` (every other word it writes: :data:`.state.STEPPER_LABELS`
         and :data:`.state.EXPLORER_WORDS`), ``refusals`` (the sentences of
-        :data:`source_lib.explain.SENTENCES`) and ``play`` (milliseconds per step).
+        :data:`bookkit.explain.SENTENCES`) and ``play`` (milliseconds per step).
 
     Examples
     --------
@@ -102,7 +102,7 @@ def spec_script(language=None):
     'window.TRANSPOSED_EXPLORER_SPEC = {"cont'
     """
     return (
-        "// Generated from source_lib.explorer.browser.spec() when the book is built"
+        "// Generated from bookkit.explorer.browser.spec() when the book is built"
         " (book/_ext/explorer_spec.py); do not edit.\n"
         f"window.{SPEC_GLOBAL} = {json.dumps(spec(language), sort_keys=False)};\n"
     )

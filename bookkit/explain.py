@@ -15,13 +15,13 @@ way, character for character, and a test checks that it does.
 
 from __future__ import annotations
 
-from ._checks import as_pair
-from .verdict import transpose_verdict
+from source_lib.sizes import as_pair
+from source_lib.verdict import transpose_verdict
 
 __all__ = ["SENTENCES", "explain_refusal", "refusal_sentence", "allowed_values"]
 
 #: The English words of the refusals, by key: whole sentences with ``{name}`` fields, so that a
-#: translation (:mod:`source_lib.explorer.languages`) can reorder them. A refusal's sentence has
+#: translation (:mod:`bookkit.explorer.languages`) can reorder them. A refusal's sentence has
 #: the key of its rule (:data:`source_lib.verdict.RULES`); the others are the words it is made of.
 #: ``_static/transposed-explorer.js`` reads these sentences from the explorer spec.
 SENTENCES = {
@@ -56,7 +56,7 @@ def allowed_values(low, high, language=None):
     """Words for the whole numbers from ``low`` to ``high``: ``0``, ``0 or 1``, ``0 to 3``.
 
     ``language`` (e.g. ``"zh_CN"``) gives the words of that edition of the book
-    (:mod:`source_lib.explorer.languages`); by default they are English.
+    (:mod:`bookkit.explorer.languages`); by default they are English.
 
     Examples
     --------
@@ -90,7 +90,7 @@ def explain_refusal(size, kernel_size, stride=1, padding=0, output_padding=0, di
         As in ``torch.nn.ConvTranspose2d``.
     language : str, optional
         The language of the sentence (``"zh_CN"``: the Chinese edition's, from
-        :mod:`source_lib.explorer.languages`); English by default. The rules
+        :mod:`bookkit.explorer.languages`); English by default. The rules
         are the same in every language.
 
     Returns

@@ -8,12 +8,13 @@ and why it is right or wrong), and ``justify`` is a computed check that the
 marked option is right where the question is about numbers.
 
 :func:`show` checks a quiz and returns it as self-contained HTML: the questions as
-real form controls, with the book's ``_static/quiz.css`` and ``_static/quiz.js``
-inlined, so that the same output works in the HTML book and in a notebook whose
-cell has run (JupyterLab runs scripts in output it produced itself). The script
-needs no kernel and no network::
+real form controls, with ``quiz.css`` and ``quiz.js`` inlined (this package's
+``static/``, which the book also serves as ``_static/quiz.css`` and ``_static/quiz.js``),
+so that the same output works in the HTML book and in a notebook whose cell has
+run (JupyterLab runs scripts in output it produced itself). The script needs no
+kernel and no network::
 
-    from source_lib import quiz
+    from bookkit import quiz
     quiz.show([
         quiz.Numeric("size", "Output height of ...?", key=lambda: ..., reference=lambda: ...,
                      explanation="..."),
@@ -42,14 +43,16 @@ __all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice
            "display_order", "render", "show"]
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
-STATIC = Path(__file__).resolve().parents[1] / "_static"
+#: quiz.css and quiz.js: package data, inlined by :func:`render`; the book serves the same files
+#: (``_config.yml`` puts this folder on Sphinx's static path).
+STATIC = Path(__file__).resolve().parent / "static"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 #: The fixed words of a quiz, in English: its controls' labels and the "See ..." line (rendered
 #: here) and the feedback ``_static/quiz.js`` writes, with ``{name}`` fields it fills in. The
 #: rendered quiz carries them as ``data-quiz-words`` (a notebook shows these); on a page of the
 #: book, quiz.js takes them instead from ``window.BOOK_INTERFACE_WORDS``, in the page's language,
-#: and writes them on the controls too (translations: :mod:`source_lib.explorer.languages`).
+#: and writes them on the controls too (translations: :mod:`bookkit.explorer.languages`).
 WORDS = {
     "your_answer": "Your answer",
     "check": "Check",

@@ -1,9 +1,9 @@
 """The explorers as ipywidgets 8, for notebooks with a running kernel.
 
 :func:`four_steps_explorer` draws its grids as HTML tables
-(:mod:`source_lib.explorer.html`) in one ``ipywidgets.HTML``;
+(:mod:`bookkit.explorer.html`) in one ``ipywidgets.HTML``;
 :func:`sweep_explorer` draws its size plot with matplotlib
-(:class:`source_lib.plotting.SizePlot`) into the PNG of one
+(:class:`bookkit.plotting.SizePlot`) into the PNG of one
 ``ipywidgets.Image`` and its overlap pattern as an HTML table. An update
 replaces the contents of these few widgets and nothing else, so nothing is
 rebuilt on screen and nothing flickers, and no notebook extension beyond
@@ -13,7 +13,7 @@ this module does not need it.
 
 Every word they show comes from the declared words (:data:`.state.CONTROLS`,
 :data:`.state.EXPLORER_WORDS`, :data:`.html.LEGEND`, :data:`NOTEBOOK_WORDS`,
-the refusal sentences of :mod:`source_lib.explain`, ...) in the explorer's
+the refusal sentences of :mod:`bookkit.explain`, ...) in the explorer's
 language: ``language="zh_CN"`` (or ``"zh"``), else the environment variable
 ``BOOK_LANGUAGE``, else English (:func:`.languages.notebook_language`).
 """
@@ -70,7 +70,7 @@ class FourStepsExplorer:
     controls : dict
         Each setting's slider (``IntSlider``) or, for ``values``, its dropdown.
     state : dict
-        The :func:`~source_lib.explorer.state.explorer_state` on show.
+        The :func:`~bookkit.explorer.state.explorer_state` on show.
     grids, message, formula, call : ipywidgets.HTML
         The widgets that show it (``formula`` and ``call`` greyed out, class
         ``tce-off``, when torch refuses the setting).
@@ -193,11 +193,11 @@ def four_steps_explorer(config=None, language=None, **changes):
     Parameters
     ----------
     config : dict, optional
-        Starting values, any keys of :data:`~source_lib.explorer.state.DEFAULTS`.
+        Starting values, any keys of :data:`~bookkit.explorer.state.DEFAULTS`.
     language : str, optional
         The language of its words: ``"en"`` or ``"zh_CN"`` (also ``"zh"``).
         By default the environment variable ``BOOK_LANGUAGE``, else English
-        (:func:`~source_lib.explorer.languages.notebook_language`).
+        (:func:`~bookkit.explorer.languages.notebook_language`).
     **changes
         More starting values, e.g. ``stride=3``.
 
@@ -229,7 +229,7 @@ class SweepExplorer:
     controls : dict
         The sliders of the other parameters' fixed values (the swept one is disabled).
     state : dict
-        The :func:`~source_lib.explorer.state.sweep_state` on show.
+        The :func:`~bookkit.explorer.state.sweep_state` on show.
     image : ipywidgets.Image
         The size plot.
     overlaps : ipywidgets.HTML
@@ -322,13 +322,13 @@ def sweep_explorer(parameter="stride", values=None, config=None, language=None, 
     ----------
     parameter : str
         The parameter to sweep first (a key of
-        :data:`~source_lib.explorer.state.SWEEP_PARAMETERS`); the reader can
+        :data:`~bookkit.explorer.state.SWEEP_PARAMETERS`); the reader can
         pick another in the dropdown.
     values : iterable of int, optional
         The range to start with (its smallest and largest values are used).
     config : dict, optional
         Fixed values of the other parameters (keys of
-        :data:`~source_lib.explorer.state.SWEEP_DEFAULTS`).
+        :data:`~bookkit.explorer.state.SWEEP_DEFAULTS`).
     language : str, optional
         The language of its words, as for :func:`four_steps_explorer`.
     **changes

@@ -2,24 +2,24 @@
 
 Two explorers, in three layers:
 
-- :mod:`~source_lib.explorer.state`: what they show, computed with numpy and no
+- :mod:`~bookkit.explorer.state`: what they show, computed with numpy and no
   display (:func:`explorer_state` for the four-steps explorer,
   :func:`sweep_state` for the sweep over one parameter), and the controls,
   defaults and value modes they offer;
-- :mod:`~source_lib.explorer.html`: the grids and overlap tables as HTML, and
+- :mod:`~bookkit.explorer.html`: the grids and overlap tables as HTML, and
   their stylesheet;
-- :mod:`~source_lib.explorer.widgets`: the notebook explorers, ipywidgets 8:
+- :mod:`~bookkit.explorer.widgets`: the notebook explorers, ipywidgets 8:
   :func:`four_steps_explorer` and :func:`sweep_explorer`, in English or
   Chinese (``language="zh"``, or the environment variable ``BOOK_LANGUAGE``;
-  the words are those of :mod:`~source_lib.explorer.languages`).
+  the words are those of :mod:`~bookkit.explorer.languages`).
 
 The HTML book has its own explorer in the reader's browser,
 ``_static/transposed-explorer.js``; it takes its controls, defaults, value
-modes, panels, colours and the words of its step-through from :func:`~source_lib.explorer.browser.spec`,
+modes, panels, colours and the words of its step-through from :func:`~bookkit.explorer.browser.spec`,
 which the book build writes out as a script. It computes the steps, the
 formula and call text, the verdict on a configuration (a mirror of
 :func:`~source_lib.verdict.transpose_verdict`) and its refusal sentence
-(:func:`~source_lib.explain.refusal_sentence`) itself; the tests check that
+(:func:`~bookkit.explain.refusal_sentence`) itself; the tests check that
 these agree with Python and with torch.
 
 ipywidgets and matplotlib are imported inside the functions that need them, so
