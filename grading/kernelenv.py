@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 BASE_DISTRIBUTIONS = ("ipykernel", "numpy", "matplotlib")  # the kernel itself, the exercises' numpy, plots
 TORCH_DISTRIBUTIONS = ("torch",)
-REFUSED_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib")  # answered with a message instead
+REFUSED_WITHOUT_TORCH = ("torch", "functorch", "torchgen", "source_lib", "bookkit")  # answered with a message
 KERNEL_TOOLS = ("setpriv",)  # programs the sandbox runs before the kernel (from /usr/bin)
 
 

@@ -167,8 +167,8 @@ def _button_name(label):
 
 def test_the_text_names_each_button_by_the_word_the_button_shows():
     """Instructions say “press **Check**”: in each edition, the bold name is the button's own label."""
-    from source_lib.explorer.interface import english_words
-    from source_lib.explorer.languages import LABELS
+    from bookkit.explorer.interface import english_words
+    from bookkit.explorer.languages import LABELS
 
     words = {word for group in english_words().values() for word in group.values() if isinstance(word, str)}
     buttons = {_button_name(word): _button_name(LABELS[LANGUAGE][word])
