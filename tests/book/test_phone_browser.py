@@ -63,3 +63,27 @@ def test_the_language_switch_keeps_the_section_the_reader_is_in(server, browser)
             assert tab.evaluate(f"() => document.getElementById({section!r}) !== null"), (other, section)
     finally:
         context.close()
+
+
+def test_the_explorers_controls_are_big_enough_to_touch_and_nothing_floats_over_it(server, browser):
+    folder, url = server
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        for page in ("book/reference/40-explorer.html", "zh/book/reference/40-explorer.html"):
+            tab.goto(f"{url}{page}")
+            tab.wait_for_selector("[data-transposed-explorer] .tce-step-button")
+            small = tab.evaluate("""() => [...document.querySelectorAll(
+                '[data-transposed-explorer] button, [data-transposed-explorer] select,'
+                + ' [data-transposed-explorer] input[type=range]')]
+                .filter(control => control.getClientRects().length)
+                .map(control => [control.className || control.tagName, control.getBoundingClientRect().height])
+                .filter(([, height]) => height < 44)""")
+            assert not small, (page, small)
+            tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+            tab.wait_for_timeout(500)
+            floating = tab.evaluate("""() => { const pill = document.querySelector('#pst-back-to-top');
+                return pill !== null && getComputedStyle(pill).display !== 'none'; }""")
+            assert not floating, f"{page}: the back-to-top button floats over the explorer"
+    finally:
+        context.close()
