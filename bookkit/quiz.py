@@ -1,7 +1,7 @@
 """Self-check questions ("Check yourself", 自测) for the end of a chapter.
 
 A question is data. :class:`Numeric` asks for one number; its key is computed by
-``source_lib`` (``key``) and by PyTorch (``reference``), and :func:`check` refuses
+``source_lib`` (``key``) and by PyTorch (``reference``), and :func:`verify_keys` refuses
 a quiz whose two answers differ. :class:`MultipleChoice` has exactly one correct
 :class:`Option`; every option carries its explanation (why a reader might pick it,
 and why it is right or wrong), and ``justify`` is a computed check that the
@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "check",
+__all__ = ["MIN_QUESTIONS", "MAX_QUESTIONS", "WORDS", "Numeric", "MultipleChoice", "Option", "QuizKeyError", "verify_keys",
            "display_order", "render", "show"]
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
@@ -79,7 +79,7 @@ class Numeric:
     """A question answered by one number, checked in the browser.
 
     ``key`` computes the answer with source_lib, ``reference`` with torch; both are
-    called by :func:`check`, which requires them to agree within ``tolerance``.
+    called by :func:`verify_keys`, which requires them to agree within ``tolerance``.
     ``hint`` is shown after a wrong answer, ``explanation`` after a right one or
     when the reader asks for the answer. ``see`` is ``(anchor, title)`` of the
     chapter's section that teaches it.
@@ -109,7 +109,7 @@ class MultipleChoice:
     """A question with exactly one correct option.
 
     ``justify`` is a computed check (source_lib against torch) that returns True
-    when the marked option is right; :func:`check` raises when it does not.
+    when the marked option is right; :func:`verify_keys` raises when it does not.
     """
 
     id: str
@@ -155,7 +155,7 @@ def _check_layout(questions):
                                  f"missing for {empty}")
 
 
-def check(questions):
+def verify_keys(questions):
     """Check every key; return the numeric keys by question id.
 
     Raises :class:`QuizKeyError` when a numeric key computed by source_lib differs
@@ -258,5 +258,5 @@ def show(questions, prefix="quiz"):
     """Check the keys (raising :class:`QuizKeyError` on a wrong one) and return the quiz for display."""
     from IPython.display import HTML
 
-    keys = check(questions)
+    keys = verify_keys(questions)
     return HTML(render(questions, keys, prefix))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import (
+from ._arguments import (
     as_batched,
     as_float_arrays,
     as_pair,

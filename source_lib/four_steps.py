@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_pair, check_non_negative, check_positive
+from ._arguments import as_pair, check_non_negative, check_positive
 from .conv import conv2d, prepare_transpose_args
 
 __all__ = [

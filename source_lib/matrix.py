@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_pair, check_non_negative, check_positive
+from ._arguments import as_pair, check_non_negative, check_positive
 from .sizes import conv2d_output_size
 
 __all__ = ["conv_matrix"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 
-from ._checks import as_pair, check_non_negative, check_positive, raise_refusal
+from ._arguments import as_pair, check_non_negative, check_positive, raise_refusal
 
 # transpose_size_per_axis is imported from here too (the book's cost chapter does).
 from .verdict import transpose_size_per_axis as transpose_size_per_axis

@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_pair, check_non_negative, check_positive
+from ._arguments import as_pair, check_non_negative, check_positive
 from .conv import conv2d, prepare_transpose_args
 
 __all__ = ["subpixel_conv_weight", "pixel_shuffle", "conv_transpose2d_subpixel"]

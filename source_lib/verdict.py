@@ -5,7 +5,7 @@ transposed convolution: input size, kernel size, stride and dilation at least
 1; padding and output_padding not negative; output_padding smaller than
 stride or dilation; an output of at least one pixel. Everything else reads the
 decision: the library's argument checks raise from it
-(:func:`source_lib._checks.raise_refusal`), :func:`bookkit.explain.explain_refusal`
+(:func:`source_lib._arguments.raise_refusal`), :func:`bookkit.explain.explain_refusal`
 words it, the explorers show it, and ``_static/transposed-explorer.js``
 mirrors :func:`transpose_verdict` line for line (a test runs both on a grid of
 configurations and compares their results).
@@ -112,7 +112,7 @@ def transpose_verdict(size, kernel_size, stride, padding, output_padding, dilati
     Parameters
     ----------
     size, kernel_size, stride, padding, output_padding, dilation : (int, int)
-        ``(h, w)`` pairs of ints (:func:`source_lib._checks.as_pair` makes them).
+        ``(h, w)`` pairs of ints (:func:`source_lib._arguments.as_pair` makes them).
 
     Returns
     -------

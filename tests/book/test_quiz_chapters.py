@@ -88,7 +88,7 @@ def quiz_questions(chapter, monkeypatch):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_a_wrong_key_in_any_chapter_question_raises(chapter, monkeypatch):
     questions = quiz_questions(chapter, monkeypatch)
-    keys = quiz.check(questions)
+    keys = quiz.verify_keys(questions)
     numeric = [i for i, question in enumerate(questions) if isinstance(question, quiz.Numeric)]
     choices = [i for i, question in enumerate(questions) if isinstance(question, quiz.MultipleChoice)]
     assert all(questions[i].justify is not None for i in choices), f"{chapter}: a choice without a computed check"
@@ -96,11 +96,11 @@ def test_a_wrong_key_in_any_chapter_question_raises(chapter, monkeypatch):
         question = questions[i]
         wrong = dataclasses.replace(question, key=lambda key=keys[question.id]: key + 1)
         with pytest.raises(quiz.QuizKeyError, match=question.id):
-            quiz.check(questions[:i] + [wrong] + questions[i + 1:])
+            quiz.verify_keys(questions[:i] + [wrong] + questions[i + 1:])
     for i in choices:
         wrong = dataclasses.replace(questions[i], justify=lambda: False)
         with pytest.raises(quiz.QuizKeyError, match=questions[i].id):
-            quiz.check(questions[:i] + [wrong] + questions[i + 1:])
+            quiz.verify_keys(questions[:i] + [wrong] + questions[i + 1:])
 
 
 def test_the_right_options_place_gives_nothing_away(monkeypatch):

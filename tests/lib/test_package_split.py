@@ -105,8 +105,8 @@ def test_the_library_check_finds_each_way_of_importing_the_machinery(source, pro
 
 
 @pytest.mark.parametrize("source, problem", [
-    ("from source_lib._checks import as_pair\n", "imports the private module source_lib._checks"),
-    ("import source_lib._checks\n", "imports the private module source_lib._checks"),
+    ("from source_lib._arguments import as_pair\n", "imports the private module source_lib._arguments"),
+    ("import source_lib._arguments\n", "imports the private module source_lib._arguments"),
     ("from source_lib.conv import prepare_transpose_args as p, _layout\n",
      "imports _layout from source_lib.conv, which is not in its __all__"),
 ])

@@ -35,7 +35,7 @@ def three(*first):
 
 
 def test_keys_that_agree_with_torch_pass_and_are_returned():
-    keys = quiz.check(three(size_question()))
+    keys = quiz.verify_keys(three(size_question()))
     assert keys == {"size-13": torch_height(13, 4, stride=2, padding=1)}
 
 
@@ -43,7 +43,7 @@ def test_a_library_bug_in_a_key_raises(monkeypatch):
     right = sl.conv_transpose2d_output_size
     monkeypatch.setattr(sl, "conv_transpose2d_output_size", lambda *args, **kwargs: right(*args, **kwargs) + 1)
     with pytest.raises(quiz.QuizKeyError, match=r"'size-13'.*source_lib's key 27 differs from torch's 26"):
-        quiz.check(three(size_question()))
+        quiz.verify_keys(three(size_question()))
 
 
 def test_show_raises_instead_of_rendering_a_wrong_key(monkeypatch):
@@ -55,40 +55,40 @@ def test_show_raises_instead_of_rendering_a_wrong_key(monkeypatch):
 def test_a_float_key_is_compared_within_its_tolerance():
     near = quiz.Numeric("ratio", "?", key=lambda: 4.0 + 1e-13, reference=lambda: torch.tensor(4.0, dtype=torch.float64),
                         explanation="", tolerance=1e-12)
-    assert quiz.check(three(near)) == {"ratio": pytest.approx(4.0)}
+    assert quiz.verify_keys(three(near)) == {"ratio": pytest.approx(4.0)}
     with pytest.raises(quiz.QuizKeyError):
-        quiz.check(three(dataclasses.replace(near, tolerance=0.0)))
+        quiz.verify_keys(three(dataclasses.replace(near, tolerance=0.0)))
 
 
 def test_a_failing_justification_raises():
     with pytest.raises(quiz.QuizKeyError, match="'where'.*returned False"):
-        quiz.check([size_question(), choice_question(justify=lambda: False), dataclasses.replace(size_question(), id="b")])
+        quiz.verify_keys([size_question(), choice_question(justify=lambda: False), dataclasses.replace(size_question(), id="b")])
 
 
 @pytest.mark.parametrize("value", [float("nan"), "26", None, True])
 def test_a_key_that_is_not_a_number_is_refused(value):
     with pytest.raises(quiz.QuizKeyError, match="must be a finite number"):
-        quiz.check(three(dataclasses.replace(size_question(), key=lambda: value)))
+        quiz.verify_keys(three(dataclasses.replace(size_question(), key=lambda: value)))
 
 
 @pytest.mark.parametrize("count", [2, 6])
 def test_a_chapter_has_three_to_five_questions(count):
     questions = [dataclasses.replace(size_question(), id=f"q{i}") for i in range(count)]
     with pytest.raises(ValueError, match=f"3 to 5 questions, got {count}"):
-        quiz.check(questions)
+        quiz.verify_keys(questions)
 
 
 def test_bad_question_data_is_refused_with_what_to_do():
     with pytest.raises(ValueError, match="two questions have the id 'size-13'"):
-        quiz.check([size_question(), size_question(), choice_question()])
+        quiz.verify_keys([size_question(), size_question(), choice_question()])
     with pytest.raises(ValueError, match="exactly one marked correct=True, but has 2 options and 0 correct"):
-        quiz.check(three(quiz.MultipleChoice("none", "?", [quiz.Option("a", "x"), quiz.Option("b", "y")])))
+        quiz.verify_keys(three(quiz.MultipleChoice("none", "?", [quiz.Option("a", "x"), quiz.Option("b", "y")])))
     with pytest.raises(ValueError, match="needs its explanation"):
-        quiz.check(three(quiz.MultipleChoice("empty", "?", [quiz.Option("a", ""), quiz.Option("b", "y", True)])))
+        quiz.verify_keys(three(quiz.MultipleChoice("empty", "?", [quiz.Option("a", ""), quiz.Option("b", "y", True)])))
     with pytest.raises(ValueError, match="must be lower-case letters"):
-        quiz.check(three(dataclasses.replace(size_question(), id="Size 13")))
+        quiz.verify_keys(three(dataclasses.replace(size_question(), id="Size 13")))
     with pytest.raises(TypeError, match="a quiz is a list of questions"):
-        quiz.check(size_question())
+        quiz.verify_keys(size_question())
 
 
 def test_the_output_carries_the_key_the_controls_and_the_script():
