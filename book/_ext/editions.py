@@ -100,6 +100,32 @@ def write_search_dictionary(target: Path, path: Path = GLOSSARY) -> Path:
     return target
 
 
+#: Words many Chinese tutorials and framework docs use where the book says its glossary's term: the
+#: Chinese search index lists every page of the term under these words too, so that searching 步长
+#: finds the pages about 步幅. The pages themselves keep the glossary's term.
+SEARCH_SYNONYMS = {
+    "步幅": ("步长", "步距"),
+    "填充": ("补零", "零填充"),
+    "膨胀": ("扩张", "空洞"),
+    "膨胀率": ("扩张率", "空洞率"),
+    "膨胀卷积": ("扩张卷积", "空洞卷积"),
+    "输出填充": ("输出补零",),
+    "卷积核": ("滤波器",),
+}
+
+
+def _chinese_search_with_synonyms():
+    """Sphinx's Chinese search language, whose index also lists each page under :data:`SEARCH_SYNONYMS`."""
+    from sphinx.search.zh import SearchChinese
+
+    class SearchChineseWithSynonyms(SearchChinese):
+        def split(self, input: str) -> list[str]:
+            words = super().split(input)
+            return words + [synonym for word in words for synonym in SEARCH_SYNONYMS.get(word, ())]
+
+    return SearchChineseWithSynonyms
+
+
 def _language(config) -> str:
     return config.language or SOURCE_LANGUAGE
 
@@ -389,6 +415,7 @@ def setup(app):
     app.setup_extension("myst_nb")  # registers the glue domain, whose roles are replaced here
     for name, role_class in (("", PasteRoleAny), ("any", PasteRoleAny), ("text", PasteTextRole)):
         app.add_role_to_domain("glue", name, _glue_role_for_translations(role_class)(), override=True)
+    app.add_search_language(_chinese_search_with_synonyms())
     app.add_transform(TranslateTocCaptions)
     app.add_post_transform(ComputedOutputNotTranslatable)
     app.add_post_transform(TranslateFigureText)
