@@ -790,6 +790,9 @@
         if (!td) { return; }
         moveTo(td);
         choose(panel, Number(td.dataset.i), Number(td.dataset.j));
+        // The explanation is written above the grids: on a small screen it may be out of sight.
+        var box = steps.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) { steps.scrollIntoView({ block: "nearest" }); }
       });
       table.addEventListener("keydown", function (event) {
         var td = target(event);

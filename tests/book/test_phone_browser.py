@@ -87,3 +87,22 @@ def test_the_explorers_controls_are_big_enough_to_touch_and_nothing_floats_over_
             assert not floating, f"{page}: the back-to-top button floats over the explorer"
     finally:
         context.close()
+
+
+def test_tapping_a_cell_shows_its_explanation_where_the_reader_looks(server, browser):
+    folder, url = server
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{url}book/reference/40-explorer.html")
+        cell = tab.locator("[data-transposed-explorer] table[data-panel=output] td[tabindex]").last
+        cell.scroll_into_view_if_needed()
+        tab.evaluate("() => window.scrollBy(0, 200)")  # the explanation above is now out of sight
+        steps = tab.locator("[data-transposed-explorer] .tce-steps")
+        assert steps.evaluate("node => node.getBoundingClientRect().bottom") < 0
+        cell.tap()
+        tab.wait_for_selector("[data-transposed-explorer] .tce-sum")
+        top, bottom = steps.evaluate("node => [node.getBoundingClientRect().top, node.getBoundingClientRect().bottom]")
+        assert 0 <= top and bottom <= PHONE["height"], (top, bottom)
+    finally:
+        context.close()
