@@ -12,7 +12,8 @@ numbers with them instead of pasting their own copies:
   notebook explorer's HTML and, through the generated explorer spec, by the
   browser explorer), :func:`format_number` and :func:`four_steps_arrays`;
 - chapter tables and numbers: :func:`markdown_table` (and its text,
-  :func:`markdown_text`), :func:`show_table` and :func:`number`.
+  :func:`markdown_text`), :func:`show_table` and :func:`number`, defined in
+  :mod:`bookkit.tables` and re-exported here.
 
 matplotlib and IPython are imported inside the functions that need them, so
 importing this module needs numpy only. Nothing here computes a convolution
@@ -24,6 +25,8 @@ from __future__ import annotations
 import io
 
 import numpy as np
+
+from .tables import markdown_table, markdown_text, number, show_table
 
 __all__ = [
     "COLOURS",
@@ -425,100 +428,3 @@ class SizePlot:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=80)
         return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- chapter tables and numbers
-
-
-def markdown_text(header, rows):
-    """The text of a GitHub-style Markdown table.
-
-    Parameters
-    ----------
-    header : list of str
-        The column titles (Markdown, e.g. ``"$k$"`` or ``"`output_padding`"``).
-    rows : iterable of sequences
-        One sequence per row; each cell is written with ``str``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(markdown_text(["k", "size"], [(3, 5), (4, 6)]))
-    | k | size |
-    |---|---|
-    | 3 | 5 |
-    | 4 | 6 |
-    """
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def markdown_table(header, rows):
-    """A Markdown table that the book and JupyterLab render as a table.
-
-    Make it the last expression of a cell to show it (or pass it to
-    ``IPython.display.display``); :func:`show_table` shows it at once.
-
-    Parameters
-    ----------
-    header : list of str
-        The column titles (Markdown).
-    rows : iterable of sequences
-        One sequence per row; each cell is written with ``str``.
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Examples
-    --------
-    >>> markdown_table(["s", "output"], [(2, 12)]).data
-    '| s | output |\\n|---|---|\\n| 2 | 12 |'
-    """
-    from IPython.display import Markdown
-
-    return Markdown(markdown_text(header, rows))
-
-
-def show_table(header, rows):
-    """Display a Markdown table now (see :func:`markdown_table` for the arguments).
-
-    For tables in the middle of a cell, or when the cell's last line is
-    something else; the table is displayed, nothing is returned.
-    """
-    from IPython.display import display
-
-    display(markdown_table(header, rows))
-
-
-def number(value, digits=3, significant=False):
-    """A measured number for a table or a caption: short, and never a misleading ``0.000``.
-
-    Parameters
-    ----------
-    value : float
-    digits : int, default 3
-        Decimals, or significant digits if ``significant``.
-    significant : bool, default False
-        Count significant digits (``0.0123``) instead of decimals (``0.012``).
-
-    Returns
-    -------
-    str
-        ``"0"`` for exactly zero; scientific notation with one decimal for
-        magnitudes below 0.001; otherwise ``digits`` decimals or significant digits.
-
-    Examples
-    --------
-    >>> number(0.01234), number(0.01234, significant=True), number(2e-05), number(0.0)
-    ('0.012', '0.0123', '2.0e-05', '0')
-    """
-    if value == 0:
-        return "0"
-    if abs(value) < 1e-3:
-        return f"{value:.1e}"
-    return f"{value:.{digits}{'g' if significant else 'f'}}"
