@@ -51,6 +51,7 @@ OTHER_SENSES = [
     r"Kernel → Restart Kernel",  # JupyterLab's menu
     r"(?:fresh|running|notebook's) kernels?",
     r"kernels? (?:dies|died|crashes|crashed)",
+    r"gathers? them",  # to collect (the page gathers the mistakes), not the gather form (收集)
 ]
 
 
