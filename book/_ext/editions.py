@@ -330,6 +330,10 @@ def _theme_words(app, pagename, templatename, context, doctree):
         context["theme_search_bar_text"] = _("Search") + "..."
 
 
+#: Pages Sphinx writes in every edition (they have no catalog of their own).
+GENERATED_PAGES = {"search", "genindex"}
+
+
 def _alternate_links(app, pagename, templatename, context, doctree):
     language = _language(app.config)
     if language not in EDITIONS:
@@ -339,7 +343,8 @@ def _alternate_links(app, pagename, templatename, context, doctree):
     for other, edition in EDITIONS.items():
         if other == language:
             continue
-        if other != SOURCE_LANGUAGE and pagename not in app.env.edition_pages.get(other, ()):
+        if (other != SOURCE_LANGUAGE and pagename not in app.env.edition_pages.get(other, ())
+                and pagename not in GENERATED_PAGES):
             continue
         folder = f"{edition['folder']}/" if edition["folder"] else ""
         href = f"{root}{folder}{pagename}.html"

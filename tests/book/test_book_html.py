@@ -336,3 +336,12 @@ def test_the_front_door_is_a_whole_page_with_the_books_icon(edition):
     target = re.search(r'<meta http-equiv="Refresh" content="0; url=([^"]+)">', text)
     assert target and (folder / target[1]).is_file(), text
     assert f'<a href="{target[1]}">' in text
+
+
+@pytest.mark.parametrize("page", ["search.html", "genindex.html", "zh/search.html", "zh/genindex.html"])
+def test_the_search_and_index_pages_switch_language_too(page):
+    folder = book_html_dir()
+    text = (folder / page).read_text(encoding="utf-8")
+    link = re.search(r'<link rel="alternate" hreflang="[^"]+" href="([^"]+)"[^>]*data-edition-switch=', text)
+    assert link, f"{page}: no link to the other edition"
+    assert (folder / page).parent.joinpath(link[1]).resolve().is_file(), (page, link[1])
