@@ -57,6 +57,28 @@ HEADINGS = r"""
   .map(h => h.textContent.replace(/#$/, '').replace(/\s+/g, ' ').trim())
 """
 
+# Runs in the page: every link that would print as an address on the build machine's disk (a link to
+# the single page itself, e.g. index.html#term-stride, or to a figure's file) becomes a link inside the
+# PDF (#term-stride) when its target is in the document, and plain text otherwise.
+LINKS_INSIDE = r"""
+() => {
+  let inside = 0, unlinked = 0;
+  document.querySelectorAll('a[href]').forEach(a => {
+    const url = new URL(a.getAttribute('href'), location.href);
+    if (url.protocol !== 'file:') return;
+    const id = url.hash ? decodeURIComponent(url.hash.slice(1)) : '';
+    if (id && document.getElementById(id)) {
+      a.setAttribute('href', '#' + id);
+      inside++;
+    } else {
+      a.removeAttribute('href');
+      unlinked++;
+    }
+  });
+  return {inside, unlinked};
+}
+"""
+
 # Runs in the page: title page, parts as headings, the table of contents.
 PREPARE = r"""
 (texts) => {
@@ -260,6 +282,7 @@ def print_pdf(html, out, lang):
             page.evaluate("() => MathJax.startup.promise")
             page.evaluate("() => document.fonts.ready")
             entries = page.evaluate(PREPARE, texts)
+            page.evaluate(LINKS_INSIDE)
             page.add_style_tag(content=STYLE)
             headings = page.evaluate(HEADINGS)
             options = dict(

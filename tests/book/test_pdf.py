@@ -258,3 +258,24 @@ def test_figure_captions_are_printed(pdf):
 
     missing = sorted(caption for caption in captions if not printed(caption))
     assert not missing, f"figure captions missing from {pdf}: {missing[:10]}"
+
+
+def test_links_stay_inside_the_pdf(pdf):
+    """Citations, glossary terms, figures: a link in the printed book goes to a place in it, never to a file."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    inside, outside = 0, []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is None:
+                inside += 1
+            else:
+                outside.append(f"p. {number}: {uri}")
+    assert inside >= 100, inside  # the contents, citations, glossary terms and cross-references
+    assert not outside, f"{len(outside)} links leave the PDF, e.g. " + "; ".join(outside[:5])
