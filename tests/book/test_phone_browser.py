@@ -23,86 +23,76 @@ MEASURE = """() => {
 }"""
 
 
+@pytest.fixture
+def phone(browser):
+    """A tab in a phone's browser: 390 px wide, touch, a high-density screen."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def chapter_pages(folder):
     pages = sorted(folder.glob("book/**/*.html")) + sorted(folder.glob("zh/book/**/*.html"))
     return [page.relative_to(folder).as_posix() for page in pages]
 
 
-def test_no_page_is_wider_than_a_phone(server, browser):
+def test_no_page_is_wider_than_a_phone(server, phone):
     folder, url = server
     pages = chapter_pages(folder)
     assert len(pages) >= 24, pages  # both editions
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    try:
-        tab = context.new_page()
-        too_wide = []
-        for page in pages:
-            tab.goto(f"{url}{page}")
-            tab.wait_for_load_state("load")
-            measured = tab.evaluate(MEASURE)
-            if measured["page"] > measured["screen"]:
-                too_wide.append(f"{page}: {measured['page']} px on a {measured['screen']} px screen")
-            too_wide += [f"{page}: display math runs past the screen: {text!r}" for text in measured["math"]]
-    finally:
-        context.close()
+    too_wide = []
+    for page in pages:
+        phone.goto(f"{url}{page}")
+        phone.wait_for_load_state("load")
+        measured = phone.evaluate(MEASURE)
+        if measured["page"] > measured["screen"]:
+            too_wide.append(f"{page}: {measured['page']} px on a {measured['screen']} px screen")
+        too_wide += [f"{page}: display math runs past the screen: {text!r}" for text in measured["math"]]
     assert not too_wide, "\n".join(too_wide)
 
 
-def test_the_language_switch_keeps_the_section_the_reader_is_in(server, browser):
+def test_the_language_switch_keeps_the_section_the_reader_is_in(server, phone):
     folder, url = server
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    try:
-        tab = context.new_page()
-        for start, other in (("book/lecture/03-parameters.html", "zh/book/lecture/03-parameters.html"),
-                             ("zh/book/lecture/03-parameters.html", "book/lecture/03-parameters.html")):
-            tab.goto(f"{url}{start}")
-            section = tab.evaluate("() => [...document.querySelectorAll('main section[id]')][3].id")
-            tab.goto(f"{url}{start}#{section}")
-            tab.click(".language-switch a")
-            tab.wait_for_url(f"**/{other}#{section}")
-            assert tab.evaluate(f"() => document.getElementById({section!r}) !== null"), (other, section)
-    finally:
-        context.close()
+    for start, other in (("book/lecture/03-parameters.html", "zh/book/lecture/03-parameters.html"),
+                         ("zh/book/lecture/03-parameters.html", "book/lecture/03-parameters.html")):
+        phone.goto(f"{url}{start}")
+        section = phone.evaluate("() => [...document.querySelectorAll('main section[id]')][3].id")
+        phone.goto(f"{url}{start}#{section}")
+        phone.click(".language-switch a")
+        phone.wait_for_url(f"**/{other}#{section}")
+        assert phone.evaluate(f"() => document.getElementById({section!r}) !== null"), (other, section)
 
 
-def test_the_explorers_controls_are_big_enough_to_touch_and_nothing_floats_over_it(server, browser):
+def test_the_explorers_controls_are_big_enough_to_touch_and_nothing_floats_over_it(server, phone):
     folder, url = server
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    try:
-        tab = context.new_page()
-        for page in ("book/reference/40-explorer.html", "zh/book/reference/40-explorer.html"):
-            tab.goto(f"{url}{page}")
-            tab.wait_for_selector("[data-transposed-explorer] .tce-step-button")
-            small = tab.evaluate("""() => [...document.querySelectorAll(
-                '[data-transposed-explorer] button, [data-transposed-explorer] select,'
-                + ' [data-transposed-explorer] input[type=range]')]
-                .filter(control => control.getClientRects().length)
-                .map(control => [control.className || control.tagName, control.getBoundingClientRect().height])
-                .filter(([, height]) => height < 44)""")
-            assert not small, (page, small)
-            tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
-            tab.wait_for_timeout(500)
-            floating = tab.evaluate("""() => { const pill = document.querySelector('#pst-back-to-top');
-                return pill !== null && getComputedStyle(pill).display !== 'none'; }""")
-            assert not floating, f"{page}: the back-to-top button floats over the explorer"
-    finally:
-        context.close()
+    for page in ("book/reference/40-explorer.html", "zh/book/reference/40-explorer.html"):
+        phone.goto(f"{url}{page}")
+        phone.wait_for_selector("[data-transposed-explorer] .tce-step-button")
+        small = phone.evaluate("""() => [...document.querySelectorAll(
+            '[data-transposed-explorer] button, [data-transposed-explorer] select,'
+            + ' [data-transposed-explorer] input[type=range]')]
+            .filter(control => control.getClientRects().length)
+            .map(control => [control.className || control.tagName, control.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)""")
+        assert not small, (page, small)
+        phone.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+        phone.wait_for_timeout(500)
+        floating = phone.evaluate("""() => { const pill = document.querySelector('#pst-back-to-top');
+            return pill !== null && getComputedStyle(pill).display !== 'none'; }""")
+        assert not floating, f"{page}: the back-to-top button floats over the explorer"
 
 
-def test_tapping_a_cell_shows_its_explanation_where_the_reader_looks(server, browser):
+def test_tapping_a_cell_shows_its_explanation_where_the_reader_looks(server, phone):
     folder, url = server
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    try:
-        tab = context.new_page()
-        tab.goto(f"{url}book/reference/40-explorer.html")
-        cell = tab.locator("[data-transposed-explorer] table[data-panel=output] td[tabindex]").last
-        cell.scroll_into_view_if_needed()
-        tab.evaluate("() => window.scrollBy(0, 200)")  # the explanation above is now out of sight
-        steps = tab.locator("[data-transposed-explorer] .tce-steps")
-        assert steps.evaluate("node => node.getBoundingClientRect().bottom") < 0
-        cell.tap()
-        tab.wait_for_selector("[data-transposed-explorer] .tce-sum")
-        top, bottom = steps.evaluate("node => [node.getBoundingClientRect().top, node.getBoundingClientRect().bottom]")
-        assert 0 <= top and bottom <= PHONE["height"], (top, bottom)
-    finally:
-        context.close()
+    phone.goto(f"{url}book/reference/40-explorer.html")
+    cell = phone.locator("[data-transposed-explorer] table[data-panel=output] td[tabindex]").last
+    cell.scroll_into_view_if_needed()
+    phone.evaluate("() => window.scrollBy(0, 200)")  # the explanation above is now out of sight
+    steps = phone.locator("[data-transposed-explorer] .tce-steps")
+    assert steps.evaluate("node => node.getBoundingClientRect().bottom") < 0
+    cell.tap()
+    phone.wait_for_selector("[data-transposed-explorer] .tce-sum")
+    top, bottom = steps.evaluate("node => [node.getBoundingClientRect().top, node.getBoundingClientRect().bottom]")
+    assert 0 <= top and bottom <= PHONE["height"], (top, bottom)

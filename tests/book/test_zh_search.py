@@ -25,7 +25,6 @@ def search_results(tab, url, words):
 
 
 def test_searching_a_common_synonym_finds_the_pages_of_the_glossarys_term(server, browser):
-
     folder, url = server
     index = (folder / "zh" / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1 : index.rindex(")")])

@@ -481,11 +481,12 @@ def test_the_chapters_an_exercise_names_have_their_chinese_titles(path):
     """“*The PyTorch example*（…）”: the Chinese in brackets is the chapter's title in the Chinese edition."""
     titles = chapter_titles_zh()
     assert len(titles) >= 10, titles
+    titles = {title.replace("`", ""): chinese for title, chinese in titles.items()}
     named, wrong = 0, []
     for cell in markdown_cells(path):
         for english, chinese in re.findall(r"\*([^*]+)\*（([^）]+)）", cell.source):
             english = english.replace("`", "")
-            match = {title.replace("`", ""): zh for title, zh in titles.items()}.get(english)
+            match = titles.get(english)
             if match is None:
                 continue
             named += 1
