@@ -103,8 +103,9 @@ def _read_po(path):
             entry[field] += _unquote(line, path, number)
         else:
             keyword, _, rest = line.partition(" ")
-            if keyword not in ("msgid", "msgstr", "msgctxt"):
-                raise ValueError(f"{path}:{number}: unknown PO keyword {keyword!r} (plural forms are not used here)")
+            if keyword not in ("msgid", "msgstr"):
+                raise ValueError(f"{path}:{number}: {keyword!r} is not read here (no plural forms or contexts): "
+                                 f"write one msgid and one msgstr per message")
             if keyword in entry or (keyword == "msgid" and "msgstr" in entry):
                 finish()
             field = keyword
