@@ -28,11 +28,12 @@ importing this package stays light.
 
 from __future__ import annotations
 
-from . import browser, html, state, widgets
+from . import browser, declarations, html, state, widgets
 from .browser import *  # noqa: F403
+from .declarations import *  # noqa: F403
 from .html import *  # noqa: F403
 from .state import *  # noqa: F403
 from .widgets import *  # noqa: F403
 
 # each layer says what it offers; the package offers all of it
-__all__ = state.__all__ + html.__all__ + widgets.__all__ + browser.__all__
+__all__ = declarations.__all__ + state.__all__ + html.__all__ + widgets.__all__ + browser.__all__

@@ -22,20 +22,24 @@ import json
 
 from ..explain import SENTENCES
 from ..plotting import COLOURS
-from .html import CELL_PIXELS, LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
-from .languages import translate_labels
-from .state import (
+from .declarations import (
+    CELL_PIXELS,
     CONTROLS,
     DEFAULTS,
     EXPLORER_WORDS,
     HIGHLIGHTS,
+    LEGEND,
     PANELS,
     PLAY_INTERVALS,
+    SMALL_CELLS_ABOVE,
     STEPPER_LABELS,
     STEPPER_ROLES,
+    TINY_CELLS_ABOVE,
     VALUE_LABELS,
     VALUES,
 )
+from .html import browser_rules
+from .languages import translate_labels
 
 __all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
 
@@ -84,6 +88,7 @@ def spec(language=None):
         "labels": {**STEPPER_LABELS, **EXPLORER_WORDS},
         "refusals": dict(SENTENCES),
         "play": dict(PLAY_INTERVALS),
+        "style": browser_rules(),
     }, language)
 
 

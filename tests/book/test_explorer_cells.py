@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bookkit.explorer import CELL_PIXELS, STYLE, cell_rules, grid_size_class, spec, spec_script
-from bookkit.explorer.html import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from bookkit.explorer.declarations import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "_static" / "transposed-explorer.css"

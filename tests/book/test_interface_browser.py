@@ -30,7 +30,7 @@ from bookkit.explain import explain_refusal
 from bookkit.explorer import CONTROLS, DEFAULTS, PANELS, explorer_state, panel_titles, spec_script
 from bookkit.explorer.interface import PAGE_WORDS
 from bookkit.explorer.languages import translate_words
-from bookkit.explorer.state import EXPLORER_WORDS, STEPPER_LABELS
+from bookkit.explorer.declarations import EXPLORER_WORDS, STEPPER_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
