@@ -214,7 +214,7 @@ LOOKS = {
     "caption_gap": "3px",       # under a panel's caption
     "line": "1px solid #555",   # borders: grid cells, legend swatches, the browser's buttons
     "ink": "#111",              # text on a coloured cell or swatch, and on the buttons
-    "cell_font": "monospace",   # the numbers in the cells
+    "cell_font": "monospace",   # the numbers in the cells (and the browser's slider values)
     "swatch_padding": "0 6px",  # a legend swatch ...
     "swatch_gap": "6px",        # ... and the room after it
     "refused": "#a40000",       # a refusal's words
