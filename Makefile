@@ -40,9 +40,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-# Sphinx rewrites no page when no chapter changed, so a change to _static/, bookkit/static/ or the
+# Sphinx rewrites no page when no chapter changed, so a change to _static/, bookkit/static/, the explorer's core or the
 # book's extensions (book/_ext) alone asks for --all (the executed chapters still come from the cache).
-STATIC_CHANGED = $(shell find _static bookkit/static book/_ext -type f -not -path "*__pycache__*" -newer _build/html/_static/documentation_options.js 2>/dev/null | head -n 1)
+STATIC_CHANGED = $(shell find _static bookkit/static bookkit/explorer/transposed-explorer-core.js book/_ext -type f -not -path "*__pycache__*" -newer _build/html/_static/documentation_options.js 2>/dev/null | head -n 1)
 
 # After the English edition: the message templates and the translated editions
 # (mk/translations.mk), which reuse the chapters' executed outputs.

@@ -14,17 +14,24 @@ folder (never into the source tree, so they cannot go stale in git), and puts a
 ``<script>`` for each on every page ahead of the book's scripts. Scripts and not
 JSON files read at run time, because browsers refuse such reads on the
 ``file://`` pages of a book opened offline.
+
+It also serves the explorer's compute core, ``bookkit/explorer/transposed-explorer-core.js``
+(pure functions, tested in node beside the Python it mirrors), as
+``_static/transposed-explorer-core.js``, loaded before the explorer's view
+(``_static/transposed-explorer.js``), which needs it.
 """
 
 from pathlib import Path
 
 SCRIPT = "explorer-spec.js"
 WORDS_SCRIPT = "interface-words.js"
+CORE_SCRIPT = "transposed-explorer-core.js"
+CORE = Path(__file__).resolve().parents[2] / "bookkit" / "explorer" / CORE_SCRIPT
 
 
-def _write(target, text):
-    if not target.is_file() or target.read_text(encoding="ascii") != text:
-        target.write_text(text, encoding="ascii")
+def _write(target, text, encoding="ascii"):
+    if not target.is_file() or target.read_text(encoding=encoding) != text:
+        target.write_text(text, encoding=encoding)
 
 
 def _write_scripts(app):
@@ -39,6 +46,7 @@ def _write_scripts(app):
     # Written before the pages, so that their <script> tags carry the files' checksums.
     _write(static / SCRIPT, spec_script(language))
     _write(static / WORDS_SCRIPT, interface_script(language))
+    _write(static / CORE_SCRIPT, CORE.read_text(encoding="utf-8"), encoding="utf-8")  # as _static/'s own scripts
 
 
 def setup(app):
@@ -47,5 +55,6 @@ def setup(app):
     # transposed-explorer.js, quiz.js, navigation.js) get 800, so these are defined first.
     app.add_js_file(SCRIPT, priority=500)
     app.add_js_file(WORDS_SCRIPT, priority=500)
+    app.add_js_file(CORE_SCRIPT, priority=500)
     app.connect("builder-inited", _write_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

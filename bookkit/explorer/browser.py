@@ -1,19 +1,21 @@
 """What the HTML book's explorer reads from Python: the explorer spec, as data and as a script.
 
-The browser explorer (``_static/transposed-explorer.js``) declares no controls,
-defaults, value modes, panels, legend, cell-size limits, cell sizes, colours, step-through
-words or Play speed of its own:
-it reads them from ``window.TRANSPOSED_EXPLORER_SPEC``. The book build writes
-that object into ``_static/explorer-spec.js`` with :func:`spec_script`
-(``book/_ext/explorer_spec.py``), and the page loads it before the explorer. A
-script, not a JSON file fetched at run time, because the book also works
-opened from ``file://`` URLs, where browsers refuse such requests.
+The browser explorer (its compute core ``bookkit/explorer/transposed-explorer-core.js``
+and its view ``_static/transposed-explorer.js``) declares no controls, defaults,
+value modes, panels, legend, cell-size limits, cell sizes, colours, style values,
+step-through words or Play speed of its own: it reads them from
+``window.TRANSPOSED_EXPLORER_SPEC``, made here from :mod:`.declarations`. The
+book build writes that object into ``_static/explorer-spec.js`` with
+:func:`spec_script` (``book/_ext/explorer_spec.py``), and the page loads it
+before the explorer. A script, not a JSON file fetched at run time, because the
+book also works opened from ``file://`` URLs, where browsers refuse such requests.
 
 Its words, the refusal sentences among them, come from the spec too, in the
 language of the edition (:mod:`.languages`). What stays written twice is what
 the explorer computes: the four steps, the call text and the rules that choose
-and fill in a caption or a refusal sentence; ``tests/book/test_explorer_browser.py``
-and ``tests/book/test_interface_browser.py`` check those against Python and torch.
+and fill in a caption or a refusal sentence; ``tests/book/test_explorer_core.py``
+(in node), ``tests/book/test_explorer_browser.py`` and
+``tests/book/test_interface_browser.py`` check those against Python and torch.
 """
 
 from __future__ import annotations
@@ -22,20 +24,24 @@ import json
 
 from ..explain import SENTENCES
 from ..plotting import COLOURS
-from .html import CELL_PIXELS, LEGEND, SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
-from .languages import translate_labels
-from .state import (
+from .declarations import (
+    CELL_PIXELS,
     CONTROLS,
     DEFAULTS,
     EXPLORER_WORDS,
     HIGHLIGHTS,
+    LEGEND,
     PANELS,
     PLAY_INTERVALS,
+    SMALL_CELLS_ABOVE,
     STEPPER_LABELS,
     STEPPER_ROLES,
+    TINY_CELLS_ABOVE,
     VALUE_LABELS,
     VALUES,
 )
+from .html import browser_rules
+from .languages import translate_labels
 
 __all__ = ["SPEC_GLOBAL", "spec", "spec_script"]
 
@@ -56,13 +62,16 @@ def spec(language=None):
         ``defaults``, ``values`` (``[mode, label]`` per value mode),
         ``panels``, ``legend`` (``[role, words]``), ``colours`` (role to CSS
         colour), ``cells`` (the grid sizes above which cells get smaller, and
-        ``pixels``: :data:`.html.CELL_PIXELS`, each size class's cell and font size),
+        ``pixels``: :data:`.declarations.CELL_PIXELS`, each size class's cell and font size),
         and for the step-through: ``stepper_roles`` (``[role, colour, words]``
         per cell role it adds, drawn and listed in the legend after the
         others), ``highlights`` (outline colours),
-        ``labels`` (every other word it writes: :data:`.state.STEPPER_LABELS`
-        and :data:`.state.EXPLORER_WORDS`), ``refusals`` (the sentences of
-        :data:`bookkit.explain.SENTENCES`) and ``play`` (milliseconds per step).
+        ``labels`` (every other word it writes: :data:`.declarations.STEPPER_LABELS`
+        and :data:`.declarations.EXPLORER_WORDS`), ``refusals`` (the sentences of
+        :data:`bookkit.explain.SENTENCES`), ``play`` (milliseconds per step) and
+        ``style``: the stylesheet the browser adds (:func:`.html.browser_rules`: the
+        shared :data:`.declarations.LOOKS` as custom properties, cell sizes, colours
+        and highlight outlines).
 
     Examples
     --------
@@ -84,6 +93,7 @@ def spec(language=None):
         "labels": {**STEPPER_LABELS, **EXPLORER_WORDS},
         "refusals": dict(SENTENCES),
         "play": dict(PLAY_INTERVALS),
+        "style": browser_rules(),
     }, language)
 
 

@@ -5,7 +5,9 @@ output) with the colours of :data:`bookkit.plotting.COLOURS`, so the grids
 look like the book's figures. The notebook widgets put this HTML into
 ``ipywidgets.HTML``; the browser explorer (``_static/transposed-explorer.js``)
 builds the same tables itself, with the class names, legend and size classes
-it reads from the spec (:func:`bookkit.explorer.browser.spec`).
+it reads from the spec (:func:`bookkit.explorer.browser.spec`), and adds the
+stylesheet :func:`browser_rules` writes from the same declarations
+(:mod:`.declarations`) as the notebook's :data:`STYLE`.
 """
 
 from __future__ import annotations
@@ -16,16 +18,29 @@ import numpy as np
 
 from ..explain import explain_refusal
 from ..plotting import COLOURS, format_number
+from .declarations import (
+    CELL_PIXELS,
+    EXPLORER_WORDS,
+    HIGHLIGHT_WIDTHS,
+    HIGHLIGHTS,
+    LEGEND,
+    LOOKS,
+    OVERLAP_COLOURS,
+    OVERLAP_WORDS,
+    PANELS,
+    SMALL_CELLS_ABOVE,
+    STEPPER_ROLES,
+    TINY_CELLS_ABOVE,
+)
 from .languages import translate_words
-from .state import EXPLORER_WORDS, PANELS, panel_titles
+from .state import panel_titles
 
 __all__ = [
-    "LEGEND",
-    "SMALL_CELLS_ABOVE",
-    "TINY_CELLS_ABOVE",
-    "CELL_PIXELS",
-    "OVERLAP_WORDS",
     "cell_rules",
+    "colour_rules",
+    "custom_properties",
+    "browser_rules",
+    "notebook_style",
     "STYLE",
     "grid_size_class",
     "grid_html",
@@ -33,42 +48,9 @@ __all__ = [
     "overlap_html",
 ]
 
-#: The legend under the panels: each cell role and its words, in order.
-LEGEND = (
-    ("value", "input value"),
-    ("inserted", "inserted zero"),
-    ("padding", "padding"),
-    ("kernel", "kernel"),
-    ("output", "output"),
-)
-
-#: A grid with more rows or columns than this gets smaller cells (``tce-small``) ...
-SMALL_CELLS_ABOVE = 12
-#: ... and with more than this, the smallest cells (``tce-tiny``).
-TINY_CELLS_ABOVE = 24
-
-#: Cell size (width and height) and font size in px of each grid size class of
-#: :func:`grid_size_class` (``""`` for the largest cells). The one copy: the
-#: notebook's :data:`STYLE` and the browser explorer (from the spec,
-#: :func:`bookkit.explorer.browser.spec`) both make their rules with
-#: :func:`cell_rules`-like code from it. Every text stays at least 10 px.
-CELL_PIXELS = {
-    "": {"cell": 24, "font": 12},
-    "tce-small": {"cell": 20, "font": 10},
-    "tce-tiny": {"cell": 16, "font": 10},
-}
-
-#: The words of the sweep's overlap table (:func:`overlap_html`), with ``{name}`` fields.
-OVERLAP_WORDS = {
-    "overlap_title": "kernel taps reaching each output pixel (uneven rows make checkerboard artifacts)",
-    "overlap_refused": "refused: {message}",
-}
-
 
 def cell_rules(pixels=None):
-    """The CSS rules that size a grid's cells, one per size class of :data:`CELL_PIXELS`.
-
-    The browser explorer writes the same rules from the spec's ``cells.pixels``.
+    """The CSS rules that size a grid's cells, one per size class of :data:`~.declarations.CELL_PIXELS`.
 
     Examples
     --------
@@ -82,30 +64,80 @@ def cell_rules(pixels=None):
         for name, size in pixels.items())
 
 
-# Cell classes, one per colour of bookkit.plotting.COLOURS. The browser
-# explorer uses the same class names and colours (from the spec).
-STYLE = "\n".join(
-    [
-        "<style>",
-        ".tce-panels{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}",
-        ".tce-panel{margin:0;max-width:100%;overflow-x:auto}",
-        ".tce-panel figcaption{font-size:12px;margin-bottom:3px;white-space:nowrap}",
-        ".tce-grid{border-collapse:collapse}",
-        ".tce-grid td{padding:0;text-align:center;border:1px solid #555;font-family:monospace;line-height:1;"
-        "color:#111}",
-        cell_rules(),
-        *[f".tce-{role}{{background:{colour}}}" for role, colour in COLOURS.items()],
-        ".tce-legend{font-size:12px;margin:4px 0}",
-        ".tce-legend span{display:inline-block;padding:0 6px;margin-right:6px;border:1px solid #555}",
-        ".tce-refused{color:#a40000;font-weight:bold}",
-        # A refused combination has no output size and no layer: its formula and call greyed out.
-        ".tce-off,.tce-off code{color:#767676;text-decoration:line-through}",
-        "</style>",
-    ]
-)
+def colour_rules(colours=None):
+    """One background rule per cell role: :data:`~bookkit.plotting.COLOURS` (or ``colours``).
 
-# Background of an overlap count of 1, 2, 3, 4 and 5 or more.
-_COUNT_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d")
+    Examples
+    --------
+    >>> colour_rules().splitlines()[0]
+    '.tce-value{background:#cfe3f7}'
+    """
+    return "\n".join(f".tce-{role}{{background:{colour}}}" for role, colour in (colours or COLOURS).items())
+
+
+def custom_properties(selector=".tce-explorer", looks=None):
+    """A rule that sets ``--tce-<name>`` for each value of :data:`~.declarations.LOOKS` on ``selector``.
+
+    Examples
+    --------
+    >>> custom_properties()[:40]
+    '.tce-explorer{--tce-panel-gap:14px;--tce'
+    """
+    looks = LOOKS if looks is None else looks
+    return selector + "{" + ";".join(f"--tce-{name.replace('_', '-')}:{value}" for name, value in looks.items()) + "}"
+
+
+def browser_rules():
+    """The browser explorer's generated stylesheet, which its spec carries (:func:`.browser.spec`).
+
+    The custom properties of :data:`~.declarations.LOOKS` (read by
+    ``_static/transposed-explorer.css``), the cells' sizes (:func:`cell_rules`),
+    a background per cell role (the book's and the step-through's) and the
+    step-through's highlight outlines.
+    """
+    highlights = [f"table.tce-grid td.tce-mark-{name}{{box-shadow:inset 0 0 0 {HIGHLIGHT_WIDTHS[name]}px {colour}}}"
+                  for name, colour in HIGHLIGHTS.items()]
+    return "\n".join([custom_properties(), cell_rules(),
+                      colour_rules({**COLOURS, **{role: colour for role, colour, _ in STEPPER_ROLES}}), *highlights])
+
+
+def notebook_style(looks=None):
+    """The notebook explorers' stylesheet (a ``<style>`` element), written with the browser's values.
+
+    The values of :data:`~.declarations.LOOKS` (or ``looks``), the cells' sizes
+    (:func:`cell_rules`) and a background per cell role (:func:`colour_rules`).
+    """
+    looks = LOOKS if looks is None else looks
+
+    def filled(*rules):
+        return [rule.format_map(looks) for rule in rules]
+
+    return "\n".join([
+        "<style>",
+        *filled(
+            ".tce-panels{{display:flex;flex-wrap:wrap;gap:{panel_gap};align-items:flex-start}}",
+            ".tce-panel{{margin:0;max-width:100%;overflow-x:auto}}",
+            ".tce-panel figcaption{{font-size:{small_text};margin-bottom:{caption_gap};white-space:nowrap}}",
+            ".tce-grid{{border-collapse:collapse}}",
+            ".tce-grid td{{padding:0;text-align:center;border:{line};font-family:{cell_font};line-height:1;"
+            "color:{ink}}}",
+        ),
+        cell_rules(),
+        colour_rules(),
+        *filled(
+            ".tce-legend{{font-size:{small_text};margin:4px 0}}",
+            ".tce-legend span{{display:inline-block;padding:{swatch_padding};margin-right:{swatch_gap};"
+            "border:{line}}}",
+            ".tce-refused{{color:{refused};font-weight:bold}}",
+            # A refused combination has no output size and no layer: its formula and call greyed out.
+            ".tce-off,.tce-off code{{color:{off};text-decoration:line-through}}",
+        ),
+        "</style>",
+    ])
+
+
+#: :func:`notebook_style` of the declared values.
+STYLE = notebook_style()
 
 
 def grid_size_class(array):
@@ -218,7 +250,7 @@ def overlap_html(state, language=None):
                         f'font:12px sans-serif">{html.escape(words["overlap_refused"].format(message=message))}</td></tr>')
             continue
         cells = "".join(
-            f'<td style="background:{_COUNT_COLOURS[min(int(n), len(_COUNT_COLOURS)) - 1] if n else "#fff"}">'
+            f'<td style="background:{OVERLAP_COLOURS[min(int(n), len(OVERLAP_COLOURS)) - 1] if n else "#fff"}">'
             f"{int(n)}</td>" for n in overlap)
         rows.append(f"<tr>{head}{cells}</tr>")
     return (f'<div class="tce-panel"><div style="font-size:12px">{html.escape(words["overlap_title"])}</div>'

@@ -23,10 +23,18 @@ import json
 
 from .. import quiz
 from ..explain import SENTENCES
-from .html import LEGEND, OVERLAP_WORDS
+from .declarations import (
+    CONTROLS,
+    EXPLORER_WORDS,
+    LEGEND,
+    NOTEBOOK_WORDS,
+    OVERLAP_WORDS,
+    STEPPER_LABELS,
+    STEPPER_ROLES,
+    SWEEP_PARAMETERS,
+    VALUE_LABELS,
+)
 from .languages import translate_words
-from .state import CONTROLS, EXPLORER_WORDS, STEPPER_LABELS, STEPPER_ROLES, SWEEP_PARAMETERS, VALUE_LABELS
-from .widgets import NOTEBOOK_WORDS
 
 __all__ = ["INTERFACE_GLOBAL", "PAGE_WORDS", "english_words", "interface_words", "interface_script"]
 

@@ -1,11 +1,9 @@
-"""What the explorers show, computed: settings, defaults, states, formula and call text.
+"""What the explorers show, computed: configurations, states, formula and call text.
 
 Plain numpy, no display: :func:`explorer_state` is everything the four-steps
 explorer shows for one configuration, :func:`sweep_state` the output sizes and
-overlap patterns over a range of one parameter. The controls, default values,
-value modes and panel names declared here are the only copy: the notebook
-widgets use them directly and the browser explorer reads them from the spec
-the book build writes (:func:`bookkit.explorer.browser.spec`).
+overlap patterns over a range of one parameter. The controls, defaults, value
+modes and words they use are declared in :mod:`.declarations`.
 """
 
 from __future__ import annotations
@@ -18,20 +16,9 @@ from source_lib.verdict import transpose_size_per_axis, transpose_verdict
 
 from ..explain import refusal_sentence
 from ..plotting import four_steps_arrays
+from .declarations import CONTROLS, DEFAULTS, EXPLORER_WORDS, SWEEP_DEFAULTS, SWEEP_PARAMETERS, VALUES
 
 __all__ = [
-    "CONTROLS",
-    "DEFAULTS",
-    "VALUES",
-    "VALUE_LABELS",
-    "PANELS",
-    "SWEEP_PARAMETERS",
-    "SWEEP_DEFAULTS",
-    "STEPPER_ROLES",
-    "HIGHLIGHTS",
-    "STEPPER_LABELS",
-    "EXPLORER_WORDS",
-    "PLAY_INTERVALS",
     "default_input",
     "default_kernel",
     "call_string",
@@ -42,105 +29,6 @@ __all__ = [
     "sweep_state",
 ]
 
-#: The explorer's sliders: name, label, smallest and largest value.
-CONTROLS = (
-    ("height", "input height H", 1, 6),
-    ("width", "input width W", 1, 6),
-    ("kernel_size", "kernel size k", 1, 5),
-    ("stride", "stride s", 1, 4),
-    ("padding", "padding p", 0, 6),
-    ("output_padding", "output_padding", 0, 3),
-    ("dilation", "dilation d", 1, 3),
-)
-
-#: The configuration the explorers open with (kernel 3, stride 2, padding 1:
-#: a 2x2 input becomes 3x3; with the counting values this is the lecture's running
-#: example). ``values`` picks the input and kernel numbers.
-DEFAULTS = {
-    "height": 2,
-    "width": 2,
-    "kernel_size": 3,
-    "stride": 2,
-    "padding": 1,
-    "output_padding": 0,
-    "dilation": 1,
-    "values": "counting",
-}
-
-#: ``counting``: input and kernel count 1, 2, ... 9 row by row (so the flip shows);
-#: ``ones``: all ones, so the output counts the kernel taps that reach each pixel.
-VALUES = ("counting", "ones")
-
-#: How the explorers' value menus name each of :data:`VALUES`.
-VALUE_LABELS = {"counting": "counting 1…9", "ones": "all ones"}
-
-#: The five panels, in order: the input and the results of steps 1 to 4 (keys of an explorer state).
-PANELS = ("input", "zeros_inserted", "padded", "flipped_kernel", "output")
-
-#: Cell roles only the step-through explorer of the HTML book draws, after those of
-#: :data:`~bookkit.plotting.COLOURS`: role, colour and legend words. ``output_padding``: the
-#: padding rows and columns that output_padding adds at the bottom and right of step 2, and the
-#: output rows and columns it adds; ``cropped``: the rows and columns that ``padding`` crops
-#: (drawn greyed out around step 2 and the output).
-STEPPER_ROLES = (
-    ("output_padding", "#c9b3e6", "added by output_padding"),
-    ("cropped", "#f4f4f4", "cropped by padding (greyed)"),
-)
-
-#: Outline colours of the step-through highlights: ``window``, the kernel window's taps on the
-#: padded grid and the kernel; ``hit``, the cells whose products are not zero (the input
-#: pixels and kernel taps that make an output cell, or the output cells a pixel's stamp
-#: reaches); ``current``, the cell being explained.
-HIGHLIGHTS = {"window": "#5b8fc7", "hit": "#1f4e9c", "current": "#d62728"}
-
-#: Every word the step-through explorer writes. ``{name}`` fields are filled in by the
-#: explorer; the sentences are whole, so that a translation can reorder them.
-STEPPER_LABELS = {
-    "step": "Step ▶",
-    "back": "◀ Back",
-    "play": "Play",
-    "pause": "Pause",
-    "reset": "Reset",
-    "settings_reset": "reset settings",
-    "toolbar": "step through the output cells",
-    "idle": ("Press Step to slide the flipped kernel over the padded grid one output cell at a time, "
-             "or Play to watch it move. Click an output cell to see the products it gathers, or an "
-             "input pixel to see the stamp it scatters."),
-    "gather": "Showing how one output cell is gathered (cell {n} of {count}):",
-    "gather_zeros": "The other {zeros} products of the window multiply an inserted zero or padding, so they are 0.",
-    "gather_all_zeros": "All {zeros} products of the window multiply an inserted zero or padding, so they are 0.",
-    "scatter": "Showing the stamp that one input pixel scatters: x[{i},{j}] = {value} times the kernel "
-               "adds to {count} output cells.",
-    "scatter_cropped": "{cropped} of them are cropped by padding (greyed out).",
-    "refused": "Stepping is off: torch refuses this combination.",
-    "input_cell": "input pixel x[{i},{j}] = {value}; press Enter to see its stamp",
-    "output_cell": "output cell out[{i},{j}] = {value}; press Enter to see its sum",
-    "grid_help": "Arrow keys move between cells, Enter or Space chooses one.",
-}
-
-#: The other words the explorers write, with ``{name}`` fields: the browser explorer's status line,
-#: refusal line, form and grid names, and both explorers' panel captions and size formula
-#: (:func:`panel_titles`, :func:`size_formula`). Whole phrases, so that a translation can reorder them.
-EXPLORER_WORDS = {
-    "settings": "transposed convolution settings",
-    "values": "values",
-    "output_size": "output {height}×{width}",
-    "refusal": "torch refuses this: {message}",
-    "grid_input": "input",
-    "grid_output": "output",
-    "panel_caption": "{title} ({rows}×{cols})",
-    "title_input": "input",
-    "title_zeros_one": "1. insert s−1 = {count} zero",
-    "title_zeros": "1. insert s−1 = {count} zeros",
-    "title_pad": "2. pad d(k−1)−p = {border}",
-    "title_pad_extra": "2. pad d(k−1)−p = {border}, +{extra} bottom/right",
-    "title_flip": "3. flip the kernel",
-    "title_convolve": "4. convolve, stride 1",
-    "title_convolve_dilation": "4. convolve, stride 1, dilation {dilation}",
-    "formula": ("{letter}_out = ({letter} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
-                "({size} − 1)·{stride} − 2·{padding} + {dilation}·({kernel_size} − 1) + {output_padding} + 1 = {out}"),
-}
-
 
 def _words(language):
     """:data:`EXPLORER_WORDS` in ``language`` (English by default)."""
@@ -149,24 +37,6 @@ def _words(language):
     from .languages import translate_words
 
     return translate_words(EXPLORER_WORDS, language)
-
-
-#: Milliseconds between two steps of Play; ``reduced_motion`` when the reader's system asks for
-#: reduced motion (the highlights then also jump without transitions).
-PLAY_INTERVALS = {"normal": 900, "reduced_motion": 2500}
-
-#: Parameters a sweep can vary: label, smallest and largest value of its slider.
-SWEEP_PARAMETERS = {
-    "size": ("input size", 1, 8),
-    "kernel_size": ("kernel size k", 1, 8),
-    "stride": ("stride s", 1, 6),
-    "padding": ("padding p", 0, 8),
-    "output_padding": ("output_padding", 0, 5),
-    "dilation": ("dilation d", 1, 4),
-}
-
-#: The values a sweep holds fixed, unless given.
-SWEEP_DEFAULTS = {"size": 4, "kernel_size": 3, "stride": 2, "padding": 0, "output_padding": 0, "dilation": 1}
 
 
 def default_input(height, width, values="counting"):
@@ -266,7 +136,7 @@ def size_formula(config, axis, language=None, out=None):
     Parameters
     ----------
     config : dict
-        A complete explorer configuration (see :data:`DEFAULTS`).
+        A complete explorer configuration (see :data:`~.declarations.DEFAULTS`).
     axis : {"height", "width"}
     language : str, optional
         The edition's language (:mod:`.languages`); English by default.
@@ -299,12 +169,12 @@ def normalise_config(config=None, changes=None):
     Parameters
     ----------
     config, changes : dict, optional
-        Any of the keys of :data:`DEFAULTS`.
+        Any of the keys of :data:`~.declarations.DEFAULTS`.
 
     Returns
     -------
     dict
-        Every key of :data:`DEFAULTS`, the sizes as Python ints.
+        Every key of :data:`~.declarations.DEFAULTS`, the sizes as Python ints.
 
     Raises
     ------
@@ -328,13 +198,15 @@ def normalise_config(config=None, changes=None):
     return merged
 
 
-def explorer_state(config=None, **changes):
+def explorer_state(config=None, language=None, **changes):
     """Everything the four-steps explorer shows for one configuration.
 
     Parameters
     ----------
     config : dict, optional
-        Any of the keys of :data:`DEFAULTS`; missing keys take the defaults.
+        Any of the keys of :data:`~.declarations.DEFAULTS`; missing keys take the defaults.
+    language : str, optional
+        The language of ``message`` and ``formula`` (:mod:`.languages`); English by default.
     **changes
         More settings, applied after ``config``.
 
@@ -356,15 +228,19 @@ def explorer_state(config=None, **changes):
     ((3, 3), (3, 3))
     >>> explorer_state(stride=1, output_padding=1)["message"]
     'output_padding=1 must be smaller than stride=1 or dilation=1: use output_padding 0'
+    >>> from bookkit.explain import explain_refusal
+    >>> explorer_state(stride=1, output_padding=1, language="zh_CN")["message"] == explain_refusal(
+    ...     2, 3, stride=1, output_padding=1, language="zh_CN")
+    True
     """
     cfg = normalise_config(config, changes)
     h, w, k, s, p, op, d = (cfg[name] for name, *_ in CONTROLS)
     verdict = transpose_verdict((h, w), (k, k), (s, s), (p, p), (op, op), (d, d))  # the one decision
     state = {
         "config": cfg,
-        "message": (message := refusal_sentence(verdict)),
+        "message": (message := refusal_sentence(verdict, language)),
         "output_size": verdict.size,
-        "formula": [size_formula(cfg, axis, out=out) for axis, out in zip(("height", "width"), verdict.size)],
+        "formula": [size_formula(cfg, axis, language, out) for axis, out in zip(("height", "width"), verdict.size)],
         "call": call_string(cfg),
     }
     if message is None:
@@ -390,7 +266,7 @@ def panel_titles(config, language=None):
     Returns
     -------
     tuple of str
-        One caption per panel of :data:`PANELS`.
+        One caption per panel of :data:`~.declarations.PANELS`.
 
     Examples
     --------
@@ -414,12 +290,12 @@ def sweep_state(parameter, values, config=None, **changes):
     Parameters
     ----------
     parameter : str
-        One of :data:`SWEEP_PARAMETERS` (``size``, ``kernel_size``, ``stride``,
+        One of :data:`~.declarations.SWEEP_PARAMETERS` (``size``, ``kernel_size``, ``stride``,
         ``padding``, ``output_padding``, ``dilation``).
     values : iterable of int
         The values ``parameter`` takes.
     config : dict, optional
-        The other parameters (keys of :data:`SWEEP_DEFAULTS`); missing keys
+        The other parameters (keys of :data:`~.declarations.SWEEP_DEFAULTS`); missing keys
         take the defaults.
     **changes
         More fixed values, applied after ``config``.

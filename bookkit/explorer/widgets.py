@@ -11,8 +11,8 @@ ipywidgets itself is needed (JupyterLab 4 and Notebook 7 both show it; ipympl
 is not used). ipywidgets is imported when an explorer is built, so importing
 this module does not need it.
 
-Every word they show comes from the declared words (:data:`.state.CONTROLS`,
-:data:`.state.EXPLORER_WORDS`, :data:`.html.LEGEND`, :data:`NOTEBOOK_WORDS`,
+Every word they show comes from the declared words (:data:`.declarations.CONTROLS`,
+:data:`.declarations.EXPLORER_WORDS`, :data:`.declarations.LEGEND`, :data:`.declarations.NOTEBOOK_WORDS`,
 the refusal sentences of :mod:`bookkit.explain`, ...) in the explorer's
 language: ``language="zh_CN"`` (or ``"zh"``), else the environment variable
 ``BOOK_LANGUAGE``, else English (:func:`.languages.notebook_language`).
@@ -22,35 +22,17 @@ from __future__ import annotations
 
 import html
 
-from ..explain import explain_refusal
 from ..plotting import SizePlot
-from .html import STYLE, overlap_html, steps_html
+from .declarations import CONTROLS, EXPLORER_WORDS, NOTEBOOK_CONTROLS, NOTEBOOK_WORDS, SWEEP_PARAMETERS, VALUE_LABELS
+from .html import notebook_style, overlap_html, steps_html
 from .languages import notebook_language, translate_words
-from .state import (
-    CONTROLS,
-    EXPLORER_WORDS,
-    SWEEP_PARAMETERS,
-    VALUE_LABELS,
-    explorer_state,
-    normalise_config,
-    size_formula,
-    sweep_state,
-)
+from .state import explorer_state, normalise_config, sweep_state
 
-__all__ = ["NOTEBOOK_WORDS", "FourStepsExplorer", "SweepExplorer", "four_steps_explorer", "sweep_explorer"]
+__all__ = ["FourStepsExplorer", "SweepExplorer", "four_steps_explorer", "sweep_explorer"]
 
-#: The words only the notebook's sweep explorer writes: its dropdown's and range slider's
-#: names and its size plot's y axis and refused-value marker.
-NOTEBOOK_WORDS = {
-    "sweep": "sweep",
-    "sweep_range": "from, to",
-    "size_axis": "output size",
-    "refused_marker": "torch refuses",
-}
-
-# Controls' label width: room for the longest label of every language.
-_LABEL_STYLE = {"description_width": "150px"}
-_CONTROL_WIDTH = "330px"
+# Controls' label width (room for the longest label of every language) and width.
+_LABEL_STYLE = {"description_width": NOTEBOOK_CONTROLS["label_width"]}
+_CONTROL_WIDTH = NOTEBOOK_CONTROLS["width"]
 
 
 def _refused_html(body, sentence):
@@ -112,7 +94,7 @@ class FourStepsExplorer:
         self._paused = False
         controls = widgets.Box(list(self.controls.values()),
                                layout=widgets.Layout(display="flex", flex_flow="row wrap"))
-        self.widget = widgets.VBox([widgets.HTML(STYLE), controls, self.message, self.grids,
+        self.widget = widgets.VBox([widgets.HTML(notebook_style()), controls, self.message, self.grids,
                                     self.formula, self.call])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -149,16 +131,13 @@ class FourStepsExplorer:
         formula and call greyed out and struck through (``tce-off``), as the
         browser explorer does.
         """
-        state = explorer_state(self.config())
+        state = explorer_state(self.config(), self.language)  # its sentence and formula in the explorer's language
         self.state = state
         self.updates += 1
-        cfg = state["config"]
-        lines = state["formula"] if self.language == "en" else [size_formula(cfg, axis, self.language)
-                                                                for axis in ("height", "width")]
-        formula = "<br>".join(f"<code>{html.escape(line)}</code>" for line in lines)
+        formula = "<br>".join(f"<code>{html.escape(line)}</code>" for line in state["formula"])
         call = f"<code>{html.escape(state['call'])}</code>"
         if state["message"] is not None:
-            sentence = self.words["refusal"].format(message=self._refusal(cfg, state["message"]))
+            sentence = self.words["refusal"].format(message=state["message"])
             self.message.value = f'<div class="tce-refused" role="status">{html.escape(sentence)}</div>'
             self.formula.value = _refused_html(formula, sentence)
             self.call.value = _refused_html(call, sentence)
@@ -169,13 +148,6 @@ class FourStepsExplorer:
         self.formula.value = formula
         self.call.value = call
         self.grids.value = steps_html(state, self.language)
-
-    def _refusal(self, cfg, english):
-        """The refusal sentence in the explorer's language (``english`` is the state's)."""
-        if self.language == "en":
-            return english
-        return explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
-                               cfg["output_padding"], cfg["dilation"], language=self.language)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -193,7 +165,7 @@ def four_steps_explorer(config=None, language=None, **changes):
     Parameters
     ----------
     config : dict, optional
-        Starting values, any keys of :data:`~bookkit.explorer.state.DEFAULTS`.
+        Starting values, any keys of :data:`~bookkit.explorer.declarations.DEFAULTS`.
     language : str, optional
         The language of its words: ``"en"`` or ``"zh_CN"`` (also ``"zh"``).
         By default the environment variable ``BOOK_LANGUAGE``, else English
@@ -269,7 +241,7 @@ class SweepExplorer:
         self._set_range(parameter, values)
         fixed = widgets.Box(list(self.controls.values()),
                             layout=widgets.Layout(display="flex", flex_flow="row wrap"))
-        self.widget = widgets.VBox([widgets.HTML(STYLE), widgets.HBox([self.parameter, self.range]),
+        self.widget = widgets.VBox([widgets.HTML(notebook_style()), widgets.HBox([self.parameter, self.range]),
                                     fixed, widgets.HBox([self.image, self.overlaps],
                                                         layout=widgets.Layout(flex_flow="row wrap"))])
         self.parameter.observe(self._on_parameter, names="value")
@@ -322,13 +294,13 @@ def sweep_explorer(parameter="stride", values=None, config=None, language=None, 
     ----------
     parameter : str
         The parameter to sweep first (a key of
-        :data:`~bookkit.explorer.state.SWEEP_PARAMETERS`); the reader can
+        :data:`~bookkit.explorer.declarations.SWEEP_PARAMETERS`); the reader can
         pick another in the dropdown.
     values : iterable of int, optional
         The range to start with (its smallest and largest values are used).
     config : dict, optional
         Fixed values of the other parameters (keys of
-        :data:`~bookkit.explorer.state.SWEEP_DEFAULTS`).
+        :data:`~bookkit.explorer.declarations.SWEEP_DEFAULTS`).
     language : str, optional
         The language of its words, as for :func:`four_steps_explorer`.
     **changes

@@ -1,9 +1,11 @@
-"""The grids' cell sizes are declared once (``CELL_PIXELS``) and every explorer's style takes them from there.
+"""The explorers' looks are declared once (``CELL_PIXELS``, ``LOOKS``, ...) and every explorer's style takes them from there.
 
-The notebook explorer's stylesheet (``STYLE``) is made from the declaration,
-the browser explorer reads it from the spec the book build writes
-(``_static/explorer-spec.js``), and the browser's static stylesheet holds no
-second copy. ``test_explorer_looks_browser.py`` measures the drawn cells.
+The notebook explorer's stylesheet (``STYLE``) is made from the declarations,
+the browser explorer reads them from the spec the book build writes
+(``_static/explorer-spec.js``: a generated stylesheet with the cells' sizes and the
+shared values as custom properties), and the browser's static stylesheet and scripts
+hold no second copy. ``test_explorer_looks_browser.py`` measures the drawn cells and
+changes every shared value to see both explorers follow.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from bookkit.explorer import CELL_PIXELS, STYLE, cell_rules, grid_size_class, spec, spec_script
-from bookkit.explorer.html import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
+from bookkit.explorer import CELL_PIXELS, LOOKS, STYLE, cell_rules, grid_size_class, spec, spec_script
+from bookkit.explorer.declarations import SMALL_CELLS_ABOVE, TINY_CELLS_ABOVE
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "_static" / "transposed-explorer.css"
+SCRIPTS = [ROOT / "_static" / "transposed-explorer.js", ROOT / "bookkit" / "explorer" / "transposed-explorer-core.js"]
 PREFIX = "window.TRANSPOSED_EXPLORER_SPEC = "
 
 RULE = re.compile(r"([^{}]+)\{([^}]*)\}")
@@ -65,6 +68,44 @@ def test_the_browser_spec_carries_the_declared_cell_sizes(language):
     assert spec(language)["cells"]["pixels"] == CELL_PIXELS
     line = spec_script(language).splitlines()[-1]
     assert json.loads(line[len(PREFIX):-1])["cells"]["pixels"] == CELL_PIXELS
+    assert sizes_in(spec(language)["style"]) == CELL_PIXELS  # the rules the browser adds
+
+
+def test_the_browser_spec_sets_every_shared_look_on_the_explorer():
+    (selector, props), *_ = declarations(spec()["style"])
+    assert selector == ".tce-explorer"
+    assert props == {f"--tce-{name.replace('_', '-')}": value for name, value in LOOKS.items()}
+
+
+# Where the static stylesheet writes a value that happens to equal a look's, and means something else.
+COINCIDENCES = {
+    (".tce-step-button, .tce-reset", "border-radius"),  # "3px": rounded corners, not the caption's gap
+    (".tce-legend span", "margin"),  # "3px" under a swatch when the legend wraps
+    (".tce-legend", "margin"),  # "6px 0": the browser's legend's room (the notebook's is 4px)
+}
+
+
+def test_the_browser_stylesheet_reads_every_shared_look_and_copies_none():
+    css = CSS.read_text(encoding="utf-8")
+    read = set(re.findall(r"var\(--tce-([\w-]+)\)", css))
+    assert read == {name.replace("_", "-") for name in LOOKS}, (
+        "_static/transposed-explorer.css should read each of LOOKS (bookkit/explorer/declarations.py) "
+        "with var(--tce-...) and no other custom property")
+    copies = []
+    for selector, props in declarations(css):
+        selector = " ".join(selector.split())
+        for name, value in props.items():
+            for look, literal in LOOKS.items():
+                if re.search(rf"(?<![\w#.-]){re.escape(literal)}(?![\w-])", value) and (selector, name) not in COINCIDENCES:
+                    copies.append(f"{selector} {{{name}: {value}}} writes LOOKS[{look!r}] = {literal!r}")
+    assert not copies, "write var(--tce-...) instead:\n  " + "\n  ".join(copies)
+
+
+def test_the_browser_scripts_write_no_size_or_colour():
+    for script in SCRIPTS:
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script.read_text(encoding="utf-8"), flags=re.S)
+        found = re.findall(r"\d+px|\bpx\b|#[0-9a-fA-F]{3,6}\b", code)
+        assert not found, f"{script.name} writes {found}: declare it in bookkit/explorer/declarations.py"
 
 
 # What the static stylesheet may say about a grid cell: everything but its size.

@@ -23,14 +23,14 @@ import pytest
 import torch
 from support.book_paths import book_html_dir
 from support.browser import serve
-from support.explorer_page import SCRIPT, STYLE, Page, shown_message, torch_output
+from support.explorer_page import STYLE, Page, script_tags, shown_message, torch_output
 
 from bookkit import quiz
 from bookkit.explain import explain_refusal
 from bookkit.explorer import CONTROLS, DEFAULTS, PANELS, explorer_state, panel_titles, spec_script
+from bookkit.explorer.declarations import EXPLORER_WORDS, STEPPER_LABELS
 from bookkit.explorer.interface import PAGE_WORDS
 from bookkit.explorer.languages import translate_words
-from bookkit.explorer.state import EXPLORER_WORDS, STEPPER_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -53,8 +53,7 @@ def chinese_explorer(browser, tmp_path):
     html = tmp_path / "explorer.html"
     html.write_text(
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{spec.as_uri()}'></script>"
-        f"<script src='{SCRIPT.as_uri()}'></script>"
+        f"<link rel='stylesheet' href='{STYLE.as_uri()}'>{script_tags(spec)}"
         "</head><body><div id='explorer' data-transposed-explorer></div></body></html>", encoding="utf-8")
     page = Page(browser)
     page.page.goto(html.as_uri())

@@ -19,7 +19,7 @@ from support.zh_terms import RIVAL_FORMS, mentions
 
 from bookkit import quiz
 from bookkit.explain import SENTENCES, explain_refusal
-from bookkit.explorer import browser, interface, languages, state
+from bookkit.explorer import browser, declarations, interface, languages, state
 
 LANGUAGE = "zh_CN"
 TABLE = languages.LABELS[LANGUAGE]
@@ -48,7 +48,7 @@ def test_the_table_translates_no_english_word_that_is_gone():
 
 
 def test_the_explorer_reads_its_step_through_words_and_other_words_as_one_table():
-    assert not set(state.STEPPER_LABELS) & set(state.EXPLORER_WORDS)
+    assert not set(declarations.STEPPER_LABELS) & set(declarations.EXPLORER_WORDS)
 
 
 def test_a_translation_fills_in_the_same_fields():
@@ -106,7 +106,7 @@ def test_a_missing_translation_stops_the_build_naming_the_word(monkeypatch):
     monkeypatch.delitem(TABLE, word)
     with pytest.raises(ValueError, match=re.escape(repr(word))):
         interface.interface_script(LANGUAGE)
-    word = state.EXPLORER_WORDS["refusal"]
+    word = declarations.EXPLORER_WORDS["refusal"]
     monkeypatch.delitem(TABLE, word)
     with pytest.raises(ValueError, match=re.escape(repr(word))):
         browser.spec_script(LANGUAGE)
@@ -115,8 +115,9 @@ def test_a_missing_translation_stops_the_build_naming_the_word(monkeypatch):
 def test_the_generated_scripts_carry_the_chinese_words():
     spec = browser.spec(LANGUAGE)
     assert spec["refusals"] == {key: TABLE[text] for key, text in SENTENCES.items()}
-    assert spec["labels"] == {key: TABLE[text] for key, text in {**state.STEPPER_LABELS, **state.EXPLORER_WORDS}.items()}
-    assert [row[2] for row in spec["stepper_roles"]] == [TABLE[words] for _, _, words in state.STEPPER_ROLES]
+    labels = {**declarations.STEPPER_LABELS, **declarations.EXPLORER_WORDS}
+    assert spec["labels"] == {key: TABLE[text] for key, text in labels.items()}
+    assert [row[2] for row in spec["stepper_roles"]] == [TABLE[words] for _, _, words in declarations.STEPPER_ROLES]
     words = interface.interface_words(LANGUAGE)
     assert words["quiz"] == {key: TABLE[text] for key, text in quiz.WORDS.items()}
     assert words["page"] == {key: TABLE[text] for key, text in interface.PAGE_WORDS.items()}

@@ -19,7 +19,7 @@ import torch
 
 from bookkit.explain import explain_refusal
 from bookkit.explorer import STYLE, SWEEP_PARAMETERS, four_steps_explorer, interface, languages, sweep_explorer
-from bookkit.explorer.state import DEFAULTS
+from bookkit.explorer.declarations import DEFAULTS
 
 ZH = "zh_CN"
 TABLE = languages.LABELS[ZH]

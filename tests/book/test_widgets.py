@@ -1,5 +1,6 @@
 """The notebook explorers: their computed states against torch, and the real widgets driven headless."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.explorer_cases import EDGE_CASES
+from support.verdicts import count_verdict_calls
 
 from bookkit.explain import explain_refusal
 from bookkit.explorer import (
@@ -23,6 +25,7 @@ from bookkit.explorer import (
     default_kernel,
     explorer_state,
     four_steps_explorer,
+    size_formula,
     spec,
     spec_script,
     sweep_explorer,
@@ -304,8 +307,11 @@ def test_the_spec_for_the_browser_holds_the_python_declarations():
 
 
 def test_no_explorer_declaration_is_written_again_in_the_browser_files():
-    root = Path(__file__).resolve().parents[2] / "_static"
-    script = (root / "transposed-explorer.js").read_text(encoding="utf-8")
+    repository = Path(__file__).resolve().parents[2]
+    root = repository / "_static"
+    # the view and its compute core
+    script = (root / "transposed-explorer.js").read_text(encoding="utf-8") + (
+        repository / "bookkit" / "explorer" / "transposed-explorer-core.js").read_text(encoding="utf-8")
     style = (root / "transposed-explorer.css").read_text(encoding="utf-8")
     for colour in COLOURS.values():
         assert colour not in script and colour not in style, colour
@@ -313,3 +319,19 @@ def test_no_explorer_declaration_is_written_again_in_the_browser_files():
         assert label == name or label not in script, label
     for label in VALUE_LABELS.values():
         assert f'"{label}"' not in script, label
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("change", [{"stride": 3}, {"stride": 1, "output_padding": 1}], ids=["accepted", "refused"])
+def test_the_notebook_explorer_decides_a_setting_once_in_its_language(monkeypatch, language, change):
+    explorer = four_steps_explorer(language=language)
+    calls = count_verdict_calls(monkeypatch)
+    explorer.set(**change)
+    assert len(calls) == 1, calls  # one verdict per redraw: its sentence and formula come from the state
+    cfg = explorer.state["config"]
+    sentence = explain_refusal((cfg["height"], cfg["width"]), cfg["kernel_size"], cfg["stride"], cfg["padding"],
+                               cfg["output_padding"], cfg["dilation"], language=language)
+    assert explorer.state["message"] == sentence
+    assert explorer.state["formula"] == [size_formula(cfg, axis, language) for axis in ("height", "width")]
+    if sentence is not None:
+        assert html.escape(sentence) in explorer.message.value

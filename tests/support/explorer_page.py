@@ -1,4 +1,4 @@
-"""The explorer (_static/transposed-explorer.js) on a test page of its own, and torch's output for a setting.
+"""The explorer (_static/transposed-explorer.js and its core) on a test page of its own, and torch's output for a setting.
 
 Used by the browser tests of the explorer, its step-through and its words
 (tests/book/test_explorer_browser.py, test_stepper_browser.py,
@@ -16,6 +16,8 @@ from bookkit.explorer import DEFAULTS, default_input, default_kernel, spec_scrip
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "_static" / "transposed-explorer.js"
+#: The explorer's compute core, which the book build serves as _static/transposed-explorer-core.js.
+CORE = ROOT / "bookkit" / "explorer" / "transposed-explorer-core.js"
 STYLE = ROOT / "_static" / "transposed-explorer.css"
 #: Requests a test page may make; every other one is aborted and recorded.
 LOCAL = ("file://", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost")
@@ -64,6 +66,11 @@ class Page:
         self.context.close()
 
 
+def script_tags(spec):
+    """The explorer's scripts in the book's order: the generated ``spec`` file, the core, the view."""
+    return "".join(f"<script src='{path.as_uri()}'></script>" for path in (spec, CORE, SCRIPT))
+
+
 def explorer_page(tmp_path, browser, width=1200, attributes="", language=None):
     """A minimal page that loads the generated spec (in ``language``'s words), then the explorer's script and style."""
     spec = tmp_path / "explorer-spec.js"
@@ -72,8 +79,7 @@ def explorer_page(tmp_path, browser, width=1200, attributes="", language=None):
     html.write_text(
         "<!doctype html><html><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<link rel='stylesheet' href='{STYLE.as_uri()}'><script src='{spec.as_uri()}'></script>"
-        f"<script src='{SCRIPT.as_uri()}'></script>"
+        f"<link rel='stylesheet' href='{STYLE.as_uri()}'>{script_tags(spec)}"
         f"</head><body><div id='explorer' data-transposed-explorer {attributes}></div></body></html>",
         encoding="utf-8",
     )
