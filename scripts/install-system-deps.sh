@@ -5,6 +5,7 @@
 #   postgresql        the test that grades into a real PostgreSQL server
 #   fonts-noto-cjk    Chinese text in the book's figures (matplotlib's font fallback)
 #   poppler-utils     pdftotext, pdffonts, pdfinfo: the PDF tests read the printed book with them
+#   nodejs            runs the browser explorer's compute core without a page (tests/book/test_explorer_core.py)
 #   fonts-wqy-microhei  Chinese glyphs (the English edition names the Chinese terms too), a TrueType
 #                     font, which Chromium embeds in the PDF as a named font
 # As root it uses apt-get; otherwise it says what to run. Nothing happens when
@@ -17,6 +18,7 @@ command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
