@@ -170,7 +170,9 @@ def _check_destination(destination):
 
 
 def _ignore(parent, names):
-    return [name for name in names if name in ("__pycache__", ".ipynb_checkpoints") or name.endswith(".pyc")]
+    """Caches, and links (translations/locale: the copy's catalogs are its own locale/, see CATALOGS)."""
+    return [name for name in names if name in ("__pycache__", ".ipynb_checkpoints") or name.endswith(".pyc")
+            or os.path.islink(os.path.join(parent, name))]
 
 
 def answer_markers_in(folder):
