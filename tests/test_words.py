@@ -15,6 +15,7 @@ import ast
 import importlib
 import os
 import re
+import shutil
 import string
 import subprocess
 import sys
@@ -253,8 +254,16 @@ def test_the_student_copy_carries_the_grading_words_and_no_link(tmp_path):
 
 @pytest.mark.slow
 def test_a_wheel_carries_the_catalogs_and_its_explorers_speak_chinese_outside_the_repository(tmp_path):
+    # built from a copy (setuptools writes build/ and *.egg-info into the folder it builds), links kept as links
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", source)
+    for package in SCANNED:
+        shutil.copytree(ROOT / package, source / package, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(ROOT / "locale", source / "locale")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                            "-w", str(tmp_path / "wheel"), str(ROOT)], capture_output=True, text=True)
+                            "-w", str(tmp_path / "wheel"), str(source)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     (wheel,) = (tmp_path / "wheel").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
