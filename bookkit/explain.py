@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from source_lib.sizes import as_pair
 from source_lib.verdict import transpose_verdict
+from translations import translate_all
 
 __all__ = ["SENTENCES", "explain_refusal", "refusal_sentence", "allowed_values"]
 
@@ -46,10 +47,7 @@ SENTENCES = {
 def _sentences(language):
     if language in (None, "en"):
         return SENTENCES
-    # Imported here: the explorer package imports this module.
-    from .explorer.languages import translate_words
-
-    return translate_words(SENTENCES, language)
+    return translate_all(SENTENCES, language, "interface")
 
 
 def allowed_values(low, high, language=None):
@@ -111,8 +109,11 @@ def explain_refusal(size, kernel_size, stride=1, padding=0, output_padding=0, di
     'output_padding=2 must be smaller than stride=2 or dilation=1: use output_padding 0 or 1'
     >>> explain_refusal(3, kernel_size=3, padding=3)
     'padding=3 crops away the whole output (output height would be -1): use padding 0 to 2'
-    >>> explain_refusal(3, kernel_size=3, stride=2, output_padding=2, language="zh_CN")
-    'output_padding=2 必须小于 stride=2 或 dilation=1：把 output_padding 设为 0 或 1'
+    >>> from translations import translate
+    >>> chinese = explain_refusal(3, kernel_size=3, stride=2, output_padding=2, language="zh_CN")
+    >>> chinese == translate(SENTENCES["output_padding"], "zh_CN", "interface").format(
+    ...     output_padding=2, stride=2, dilation=1, values=allowed_values(0, 1, "zh_CN"))
+    True
     """
     pairs = [as_pair(value, name) for value, name in (
         (size, "size"), (kernel_size, "kernel_size"), (stride, "stride"), (padding, "padding"),

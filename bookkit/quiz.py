@@ -1,4 +1,4 @@
-"""Self-check questions ("Check yourself", 自测) for the end of a chapter.
+"""Self-check questions ("Check yourself") for the end of a chapter.
 
 A question is data. :class:`Numeric` asks for one number; its key is computed by
 ``source_lib`` (``key``) and by PyTorch (``reference``), and :func:`verify_keys` refuses

@@ -23,10 +23,11 @@ from __future__ import annotations
 import nbformat
 
 from .cells import grade_id, is_answer_cell, is_test_cell
+from .words import second
 
 FROM_CODE_NOTE = "graded from the functions it defines: its nbgrader cells were missing"
-FROM_CODE_OUTPUT = (f"[{FROM_CODE_NOTE}; your cells ran first, then the tests]\n"
-                    "[按你的 notebook 定义的函数评分：它缺少 nbgrader 单元格；先运行了你的单元格，再运行测试]\n")
+_FROM_CODE_SAID = f"{FROM_CODE_NOTE}; your cells ran first, then the tests"
+FROM_CODE_OUTPUT = f"[{_FROM_CODE_SAID}]\n[{second(_FROM_CODE_SAID)}]\n"
 
 
 def missing_answer_cells(source, nb):

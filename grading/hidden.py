@@ -25,17 +25,15 @@ from traitlets import Bool
 from traitlets.config import Configurable
 
 from . import seeds
+from .words import second
 
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
 
-HIDDEN_FAILED = (
-    "a hidden test failed; its inputs and the values compared are not shown (each student's hidden tests "
-    "use other random inputs): make your code right for every valid input, not only for the visible tests\n"
-    "一个隐藏测试没有通过；它的输入和比较的数值不予显示（每个学生的隐藏测试使用不同的随机输入）："
-    "请让你的代码对每一个合法输入都正确，而不只是通过可见的测试"
-)
-HIDDEN_PRINTED = ("[what your code printed while the hidden tests ran is not shown]\n"
-                  "[隐藏测试运行时你的代码打印的内容不予显示]\n")
+_FAILED = ("a hidden test failed; its inputs and the values compared are not shown (each student's hidden tests "
+           "use other random inputs): make your code right for every valid input, not only for the visible tests")
+HIDDEN_FAILED = f"{_FAILED}\n{second(_FAILED)}"
+_PRINTED = "what your code printed while the hidden tests ran is not shown"
+HIDDEN_PRINTED = f"[{_PRINTED}]\n[{second(_PRINTED)}]\n"
 
 
 class HiddenTests(Configurable):

@@ -15,6 +15,12 @@ from __future__ import annotations
 import os
 
 from .outcomes import FORBIDDEN_IMPORT
+from .words import second
+
+# The rule the package states when used: English, then its Chinese (written into the package as text, so the
+# sandboxed kernel needs no catalog).
+_RULE = ("this assignment asks for your own numpy code (the tests compare your results with torch outside your "
+         "notebook). Remove it and compute it with numpy.")
 
 _PACKAGE = '''"""{name} is not available while this assignment is graded; this package only says so."""
 
@@ -22,10 +28,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 
-_RULE = ("{forbidden}: this assignment asks for your own numpy code (the tests compare your "
-         "results with torch outside your notebook). Remove it and compute it with numpy.\\n"
-         "本作业评分时不能使用它：本作业要求你用 numpy 自己实现（测试会在你的 notebook 之外用 torch 核对结果）。"
-         "请删掉它，改用 numpy 计算。")
+_RULE = {rule!r}
 
 
 class _Refused:
@@ -83,7 +86,8 @@ def write_refusals(folder, names):
         package = os.path.join(folder, name)
         os.makedirs(package, exist_ok=True)
         with open(os.path.join(package, "__init__.py"), "w") as handle:
-            handle.write(_PACKAGE.format(name=name, forbidden=FORBIDDEN_IMPORT))
+            rule = f"{FORBIDDEN_IMPORT}: {_RULE}\n{second(_RULE)}"
+            handle.write(_PACKAGE.format(name=name, rule=rule))
         os.chmod(package, 0o755)
         os.chmod(os.path.join(package, "__init__.py"), 0o644)
     os.makedirs(folder, exist_ok=True)

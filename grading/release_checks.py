@@ -1,9 +1,11 @@
 """What ``make release`` checks in the teacher's notebooks before it writes ``exercises/``.
 
-- **Headings agree with the points.** A heading that names points, ``## 2. Pad · 填充 (4 points)`` or
-  ``（4 分）``, must name the points of the test cells in its section (up to the next heading of the same
-  or a higher level); "This notebook is worth **10 points**" / "本 notebook 共 **10 分**" must name the
-  notebook's total (other sentences that name points are not read).
+- **Headings agree with the points.** A heading that names points, ``## 2. Pad (4 points)`` or the same
+  in another language of the grading catalog (the translation of ``{points} points``, in half- or
+  full-width brackets), must name the points of the test cells in its section (up to the next heading of
+  the same or a higher level); "This notebook is worth **10 points**" (or the translation of
+  ``notebook is worth {points} points``, with or without the bold) must name the notebook's total (other
+  sentences that name points are not read).
 - **No test cell ends in a value.** nbgrader reads the value a test cell shows (its ``execute_result``)
   as the cell's score, and fails on one that is not a number: the last statement of a test cell, in the
   teacher's version and in the students' (hidden tests removed), must not be an expression that shows a
@@ -25,14 +27,33 @@ import time
 
 import nbformat
 
+from translations import languages, translate
+
 from .cells import grade_id, is_test_cell, nbgrader_metadata
+from .words import DOMAIN
 
 NUMBER = r"(\d+(?:\.\d+)?)"
-# "(3 points)", "(1 point)", "（3 分）", "(3 分)"; in a heading they name the section's points.
-HEADING_POINTS = re.compile(rf"[(（]\s*{NUMBER}\s*(?:points?|分)\s*[)）]", re.IGNORECASE)
-# "This notebook is worth **10 points**", "本 notebook 共 **10 分**": the notebook's total.
-TOTAL_POINTS = re.compile(rf"notebook\s+is\s+worth\s+\**\s*{NUMBER}\s*points?\b|notebook\s*共\s*\**\s*{NUMBER}\s*分",
-                          re.IGNORECASE)
+_FIELD = "{points}"
+
+
+def _units():
+    """The word for points in each other language of the grading catalog (from its ``{points} points``)."""
+    return [translate(f"{_FIELD} points", language, DOMAIN).replace(_FIELD, "").strip() for language in languages(DOMAIN)]
+
+
+def _total_pattern(language):
+    """The regular expression of ``notebook is worth {points} points`` in ``language``: any spaces, optional bold."""
+    words = translate(f"notebook is worth {_FIELD} points", language, DOMAIN).split()
+    return r"\s*".join(rf"\**\s*{NUMBER}" if word == _FIELD else re.escape(word) for word in words)
+
+
+# "(3 points)", "(1 point)", the same in another language, in half- or full-width brackets (U+FF08, U+FF09);
+# in a heading they name the section's points.
+HEADING_POINTS = re.compile(rf"[(\uff08]\s*{NUMBER}\s*(?:{'|'.join(['points?', *map(re.escape, _units())])})\s*[)\uff09]",
+                            re.IGNORECASE)
+# "This notebook is worth **10 points**" and its translations: the notebook's total (one group per language).
+TOTAL_POINTS = re.compile("|".join([rf"notebook\s+is\s+worth\s+\**\s*{NUMBER}\s*points?\b",
+                                    *map(_total_pattern, languages(DOMAIN))]), re.IGNORECASE)
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
@@ -89,8 +110,8 @@ def heading_problems(notebook, where):
         for line in cell.source.splitlines():
             if line.lstrip().startswith("#"):
                 continue
-            for english, chinese in TOTAL_POINTS.findall(line):
-                value = float(english or chinese)
+            for said in TOTAL_POINTS.findall(line):
+                value = float(next(group for group in said if group))
                 if value != total:
                     problems.append(
                         f"{where}, cell {index + 1}: \u201c{line.strip()[:120]}\u201d says {_g(value)} points, but "

@@ -30,6 +30,7 @@ import traceback
 
 import numpy as np
 
+from .checks.failures import IN_YOUR_CODE
 from .kernel.codec import Opaque, Unreadable, decode, encode
 from .remotecall import RemoteCallable
 
@@ -176,7 +177,7 @@ def _short_traceback(error, label):
     head = f"{type(error).__name__}: {error}"
     student = getattr(error, "student_lines", None) or getattr(error.__cause__, "student_lines", None) or []
     # grading.checks' failures already name the student's lines in their message
-    label = "in your code · 在你的代码中:"
+    label = IN_YOUR_CODE
     tail = [label] + [f"  {line}" for line in student] if student and f"\n{label}" not in head else []
     return lines + [head] + tail
 

@@ -14,8 +14,11 @@ The exercises are bilingual, so the stub is too: its comment line gets the
 Chinese of :attr:`NamedClearSolutions.comment_zh` after it, and the message of
 its ``raise`` line a second, Chinese line (:attr:`NamedClearSolutions.message_zh`)::
 
-    # YOUR CODE HERE · 在这里写你的代码
-    raise NotImplementedError("... with your code\nconv2d_output_size 还没有写：请把 ... 换成你的代码")
+    # YOUR CODE HERE · <comment_zh>
+    raise NotImplementedError("... with your code\n<message_zh, its {function} filled in>")
+
+Both default to the translations of :data:`COMMENT` and :data:`MESSAGE` in the
+grading catalog (:mod:`grading.words`).
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ from nbgrader.preprocessors import ClearSolutions
 from traitlets import Unicode
 
 from .cells import grade_id
+from .words import second
 
 PLACEHOLDER = "{function}"
+#: The English of the stub's comment line and of its message (``nbgrader_config.py``'s ``code_stub``).
+COMMENT = "write your code here"
+MESSAGE = "{function} is not written yet: replace `raise NotImplementedError(...)` with your code"
 _DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+([A-Za-z_]\w*)")
 
 
@@ -61,10 +68,10 @@ class NamedClearSolutions(ClearSolutions):
     """``ClearSolutions`` whose code stub may say ``{function}``: the function the answer goes into."""
 
     comment_zh = Unicode(
-        "在这里写你的代码", help="Chinese put after the stub's comment line (`# YOUR CODE HERE`); empty: none."
+        second(COMMENT), help="Chinese put after the stub's comment line (`# YOUR CODE HERE`); empty: none."
     ).tag(config=True)
     message_zh = Unicode(
-        "{function} 还没有写：请把 `raise NotImplementedError(...)` 换成你的代码",
+        second(MESSAGE),
         help="A Chinese second line for the message of the stub's line that says {function}; empty: none.",
     ).tag(config=True)
 

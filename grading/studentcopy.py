@@ -14,14 +14,19 @@ nothing there changed since; a folder that holds anything else is refused.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 
+from .words import second
+
 MARKER = ".student-copy"  # the files a student copy wrote, with their digests: a new one replaces them unchanged only
-COPIED = ("exercises", "grading", "nbgrader_config.py", "constraints.txt")
+COPIED = ("exercises", "grading", "translations", "nbgrader_config.py", "constraints.txt")
+#: The catalogs of words the copied code reads (``locale/<language>/LC_MESSAGES/<domain>.po``, every language).
+CATALOGS = ("grading",)
 #: What a student installs: the notebooks' packages, JupyterLab, and nbgrader (for validating).
 STUDENT_PACKAGES = ("jupyterlab", "notebook", "jupytext", "jupyterlab-myst", "numpy", "matplotlib", "ipywidgets",
                     "torch", "nbgrader")
@@ -29,8 +34,8 @@ STUDENT_PACKAGES = ("jupyterlab", "notebook", "jupytext", "jupyterlab-myst", "nu
 ANSWER_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 # What make's own English "Error N" line after a failed `make validate` is, in both languages.
-ERROR_NOTE = ('(make prints \\"Error $$status\\" next: it means the result above · '
-              '下面 make 显示的 \\"Error $$status\\" 指的就是上面的结果)')
+_ERROR_NOTE = 'make prints "Error $status" next: it means the result above'
+ERROR_NOTE = f"({_ERROR_NOTE} · {second(_ERROR_NOTE)})".replace('"', '\\"').replace("$", "$$")  # for make's echo "..."
 
 MAKEFILE = """\
 # Set-up and checks for the exercises (README.md). From this folder:
@@ -63,42 +68,51 @@ validate: setup
 \t@$(BIN)/python -m grading validate "$(NB)" || { status=$$?; echo "{error_note}"; exit $$status; }
 """.replace("{error_note}", ERROR_NOTE)
 
-README = """\
-# Transposed convolution: exercises · 转置卷积：练习
 
-Six graded notebooks, one idea each, in `exercises/`. · `exercises/` 中有六个计分的 notebook，每个练习一个知识点。
+def _readme():
+    """The copy's README: each English title, line or paragraph followed by its Chinese (the grading catalog)."""
+    def pair(text, between=" · "):
+        return f"{text}{between}{second(text)}"
 
-## Start · 开始
+    return f"""\
+# {pair("Transposed convolution: exercises")}
+
+{pair("Six graded notebooks, one idea each, in `exercises/`.")}
+
+## {pair("Start")}
 
 ```bash
-make setup   # a virtual environment with what the notebooks need · 创建虚拟环境并安装所需的软件包
-make lab     # JupyterLab; open a notebook in exercises/ · 启动 JupyterLab，打开 exercises/ 中的 notebook
+make setup   # {pair("a virtual environment with what the notebooks need")}
+make lab     # {pair("JupyterLab; open a notebook in exercises/")}
 ```
 
-Fill in the `# YOUR CODE HERE` cells and run the test cell under each: a failure says what your
-function returned, what was expected and why.
-在 `# YOUR CODE HERE` 单元格中写代码，并运行下面的测试单元：失败时会显示你的函数返回了什么、期望的结果是什么以及原因。
+{pair(_FILL_IN, between=chr(10))}
 
-## Before handing in · 提交之前
+## {pair("Before handing in")}
 
-*Restart Kernel and Run All Cells*, then:
-先执行 *Restart Kernel and Run All Cells*（重启内核并运行全部单元格），然后：
+{pair("*Restart Kernel and Run All Cells*, then:", between=chr(10))}
 
 ```bash
 make validate NB=exercises/01-output-size/output_size.ipynb
 ```
 
+{pair(_VALIDATE, between=chr(10))}
+
+{pair(_NO_TORCH, between=chr(10))}
+"""
+
+
+_FILL_IN = """\
+Fill in the `# YOUR CODE HERE` cells and run the test cell under each: a failure says what your
+function returned, what was expected and why."""
+_VALIDATE = """\
 It runs your notebook as the grader will, with the packages the grader allows, and exits with
 status 0 when every test passes, 1 when one fails, 2 when the file is not an exercise notebook. The
-grader also runs hidden tests on random configurations.
-它会像评分时一样运行你的 notebook（只使用评分时允许的软件包）：全部测试通过时退出状态为 0，有测试失败时为 1，
-文件不是练习 notebook 时为 2。评分时还会在随机配置上运行隐藏测试。
-
+grader also runs hidden tests on random configurations."""
+_NO_TORCH = """\
 Exercises that ask for your own numpy code (all but *Designing layers*) are graded without torch:
-an `import torch` line costs nothing, using torch fails with a message.
-要求你用 numpy 自己实现的练习（除 *Designing layers* 外的全部练习）评分时没有 torch：
-`import torch` 这一行本身不扣分，但使用 torch 会失败并给出说明。
-"""
+an `import torch` line costs nothing, using torch fails with a message."""
+README = _readme()
 
 
 class StudentCopyError(Exception):
@@ -156,7 +170,9 @@ def _check_destination(destination):
 
 
 def _ignore(parent, names):
-    return [name for name in names if name in ("__pycache__", ".ipynb_checkpoints") or name.endswith(".pyc")]
+    """Caches, and links (translations/locale: the copy's catalogs are its own locale/, see CATALOGS)."""
+    return [name for name in names if name in ("__pycache__", ".ipynb_checkpoints") or name.endswith(".pyc")
+            or os.path.islink(os.path.join(parent, name))]
 
 
 def answer_markers_in(folder):
@@ -200,6 +216,11 @@ def write_student_copy(course_root, destination, git=True, say=print):
                 shutil.copytree(source, target, ignore=_ignore)
             else:
                 shutil.copy(source, target)
+        for domain in CATALOGS:
+            for catalog in sorted(glob.glob(os.path.join(course_root, "locale", "*", "LC_MESSAGES", f"{domain}.po"))):
+                target = os.path.join(building, os.path.relpath(catalog, course_root))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copy(catalog, target)
         for name, text in (("requirements.txt", _requirements(course_root)), ("Makefile", MAKEFILE),
                            ("README.md", README), (".gitignore", ".venv/\n__pycache__/\n.ipynb_checkpoints/\n")):
             with open(os.path.join(building, name), "w", encoding="utf-8") as handle:

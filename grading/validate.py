@@ -35,6 +35,7 @@ from nbconvert.filters import strip_ansi
 
 from . import nbgrader_private
 from .cells import grade_id, is_test_cell
+from .words import second
 
 USAGE = "make validate NB=exercises/01-output-size/output_size.ipynb"
 
@@ -46,21 +47,23 @@ class NotAnExercise(Exception):
 def _read(path):
     if not os.path.isfile(path):
         raise NotAnExercise(f"{path}: no such file; give the path of your notebook, e.g. {USAGE}\n"
-                            f"找不到这个文件：请给出你的 notebook 的路径，例如 {USAGE}")
+                            + second("no such file; give the path of your notebook, e.g. {usage}", usage=USAGE))
     try:
         notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     except Exception as error:  # noqa: BLE001 (any unreadable file gets the same advice)
         raise NotAnExercise(
             f"{path} is not a readable notebook ({type(error).__name__}: {str(error)[:300]}); "
             "open it in Jupyter and save it again, or start from a fresh copy of exercises/\n"
-            "这不是一个可读的 notebook：请在 Jupyter 中打开并重新保存，或者从 exercises/ 里的新副本重新开始"
+            + second("not a readable notebook; open it in Jupyter and save it again, or start from a fresh copy "
+                     "of exercises/")
         ) from None
     notebook = nbformat.convert(notebook, 4)
     if not any(is_test_cell(cell) for cell in notebook.cells):
         raise NotAnExercise(
             f"{path} has no test cells, so there is nothing to validate; give the path of an "
             f"exercise notebook, e.g. {USAGE}\n"
-            f"这个 notebook 没有测试单元，无可验证：请给出练习 notebook 的路径，例如 {USAGE}"
+            + second("this notebook has no test cells, so there is nothing to validate; give the path of an "
+                     "exercise notebook, e.g. {usage}", usage=USAGE)
         )
     return notebook
 
@@ -88,7 +91,7 @@ def _points(value):
 
 
 def _points_zh(value):
-    return f"{value:g} 分"
+    return second("{points} points", points=f"{value:g}")
 
 
 def _label(notebook, cell):
@@ -121,10 +124,10 @@ def _validation_kernel():
         sandbox.check_available()
     except sandbox.SandboxUnavailable:
         classkernel.install_kernelspec()
-        return classkernel.KERNEL_NAME, ("with the packages the grader allows (no sandbox on this machine)",
-                                         "只使用评分时允许的软件包（本机没有沙箱）")
+        how = "with the packages the grader allows (no sandbox on this machine)"
+        return classkernel.KERNEL_NAME, (how, second(how))
     sandbox.install_kernelspec()
-    return sandbox.KERNEL_NAME, ("in the grading sandbox", "在评分沙箱中")
+    return sandbox.KERNEL_NAME, ("in the grading sandbox", second("in the grading sandbox"))
 
 
 def run_as_graded(course, notebook, path, out):
@@ -136,7 +139,7 @@ def run_as_graded(course, notebook, path, out):
 
     source = released_notebook(course, notebook) or copy.deepcopy(notebook)
     kernel, (how, how_zh) = _validation_kernel()
-    out.write(f"The kernel runs {how}. · 内核{how_zh}运行。\n")
+    out.write(f"The kernel runs {how}. · {second('The kernel runs {how}.', how=how_zh)}\n")
     out.flush()
 
     class ValidateExecute(GuardedExecute):
@@ -195,23 +198,24 @@ def validate(course, path, out):
     try:
         notebook = _read(path)
     except NotAnExercise as problem:
-        out.write(f"cannot validate (无法验证): {problem}\n")
+        out.write(f"cannot validate ({second('cannot validate')}): {problem}\n")
         return 2
     shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
     out.write(f"Validating {shown}: running every cell in a fresh kernel, as the grader will "
               "(the notebook itself is not changed)...\n"
-              "正在验证：像评分时一样，在一个新内核中运行全部单元格（不会修改 notebook 本身）……\n")
+              + second("Validating: running every cell in a fresh kernel, as the grader will (the notebook itself "
+                       "is not changed)...") + "\n")
     out.flush()
 
     validator = Validator(config=course.config)
     type_changed = nbgrader_private.type_changed_cells(validator, notebook)
     if type_changed:
-        out.write("\nThese cells changed type (code/markdown); they are restored before grading, so change them back:\n"
-                  "下面这些单元格的类型（代码/Markdown）被改了；评分前会被还原，请把它们改回来：\n")
+        changed_type = "These cells changed type (code/markdown); they are restored before grading, so change them back:"
+        out.write(f"\n{changed_type}\n{second(changed_type)}\n")
         for cell in type_changed:
             out.write(f"  {_label(notebook, cell)}: now {cell.cell_type}, was {cell.metadata.nbgrader.cell_type}\n")
-        out.write("\nVALIDATION FAILED: fix the cell types above (or copy your answers into a fresh notebook).\n"
-                  "验证未通过：请改正上面单元格的类型（或者把你的答案复制到一个新的 notebook 中）。\n")
+        fix = "VALIDATION FAILED: fix the cell types above (or copy your answers into a fresh notebook)."
+        out.write(f"\n{fix}\n{second(fix)}\n")
         return 1
 
     changed = nbgrader_private.changed_cells(validator, notebook)  # before the run puts the released tests in
@@ -223,8 +227,8 @@ def validate(course, path, out):
         out.write(f"\nVALIDATION FAILED: the notebook could not be run to the end ({type(error).__name__}: "
                   f"{str(error)[:2000]}). Restart the kernel, run all cells in Jupyter to find the cell "
                   "that stops it, and try again.\n"
-                  "验证未通过：notebook 无法运行到底。请重启内核，在 Jupyter 中运行全部单元格，"
-                  "找到让它停下的单元格，再试一次。\n")
+                  + second("VALIDATION FAILED: the notebook could not be run to the end. Restart the kernel, run all "
+                           "cells in Jupyter to find the cell that stops it, and try again.") + "\n")
         return 1
 
     failed = nbgrader_private.failed_cells(validator, notebook)
@@ -239,23 +243,25 @@ def validate(course, path, out):
     for cell in other_errors:
         out.write(f"\nERROR in {_label(notebook, cell)}, a cell that is not a test; the tests after it may fail "
                   "because of it:\n"
-                  "这个单元格不是测试单元，但它出错了；它后面的测试可能因此失败：\n")
+                  + second("a cell that is not a test has an error; the tests after it may fail because of it:")
+                  + "\n")
         out.write(_indent(_error_text(validator, cell)) + "\n")
     for cell in tests:
         points = _points(float(cell.metadata.nbgrader.get("points", 0)))
         if id(cell) in failed_ids:
             points_zh = _points_zh(float(cell.metadata.nbgrader.get("points", 0)))
-            out.write(f"\nFAILED {_label(notebook, cell)}, {points} · 未通过，{points_zh}:\n")
-            out.write(_indent(_error_text(validator, cell) or "no error shown, but the cell did not earn its points\n"
-                              "没有显示错误，但这个单元格没有得分") + "\n")
+            out.write(f"\nFAILED {_label(notebook, cell)}, {points} · {second('FAILED, {points}', points=points_zh)}:\n")
+            unshown = "no error shown, but the cell did not earn its points"
+            out.write(_indent(_error_text(validator, cell) or f"{unshown}\n{second(unshown)}") + "\n")
         else:
             points_zh = _points_zh(float(cell.metadata.nbgrader.get("points", 0)))
-            out.write(f"\npassed {_label(notebook, cell)}, {points} · 通过，{points_zh}\n")
+            out.write(f"\npassed {_label(notebook, cell)}, {points} · {second('passed, {points}', points=points_zh)}\n")
     if changed:
         out.write("\nThese read-only cells were changed; the grader restores the teacher's version, so your results "
                   "here may differ from your grade. Undo the changes (or copy your answers into a fresh notebook):\n"
-                  "下面这些只读单元格被改动了；评分时会还原成教师的版本，所以这里的结果可能与你的成绩不同。"
-                  "请撤销这些改动（或者把你的答案复制到一个新的 notebook 中）：\n")
+                  + second("These read-only cells were changed; the grader restores the teacher's version, so your "
+                           "results here may differ from your grade. Undo the changes (or copy your answers into a "
+                           "fresh notebook):") + "\n")
         for cell in changed:
             out.write(f"  {_label(notebook, cell)}\n")
 
@@ -266,13 +272,15 @@ def validate(course, path, out):
         names = ", ".join(grade_id(cell) or "?" for cell in failed)
         out.write(f"VALIDATION FAILED: {len(failed)} of {len(tests)} test cells failed ({names}); "
                   f"{_points(lost)} of {total:g} are at risk. Fix them and run `make validate` again.\n"
-                  f"验证未通过：{len(tests)} 个测试单元中有 {len(failed)} 个失败（{names}）；"
-                  f"总分 {total:g} 分中有 {lost:g} 分可能拿不到。请改正后再运行一次 `make validate`。\n")
+                  + second("VALIDATION FAILED: {failed} of {tests} test cells failed ({names}); {lost} points of "
+                           "{total} are at risk. Fix them and run `make validate` again.", failed=len(failed),
+                           tests=len(tests), names=names, lost=f"{lost:g}", total=f"{total:g}") + "\n")
         return 1
     if changed:
-        out.write(f"VALIDATION FAILED: all {len(tests)} test cells passed, but read-only cells were changed (above).\n"
-                  f"验证未通过：全部 {len(tests)} 个测试单元都通过了，但有只读单元格被改动（见上）。\n")
+        passed_but = "VALIDATION FAILED: all {tests} test cells passed, but read-only cells were changed (above)."
+        out.write(f"{passed_but.format(tests=len(tests))}\n{second(passed_but, tests=len(tests))}\n")
         return 1
-    out.write(f"Success: all {len(tests)} test cells passed ({total:g} points). The grader also runs hidden tests.\n"
-              f"成功：全部 {len(tests)} 个测试单元都通过了（共 {total:g} 分）。评分时还会运行隐藏测试。\n")
+    success = "Success: all {tests} test cells passed ({total} points). The grader also runs hidden tests."
+    out.write(success.format(tests=len(tests), total=f"{total:g}") + "\n"
+              + second(success, tests=len(tests), total=f"{total:g}") + "\n")
     return 0

@@ -27,8 +27,25 @@ from pathlib import Path
 __all__ = ["LOCALE_DIR", "LANGUAGE_VARIABLE", "Untranslated", "catalog", "language_code", "languages",
            "translate", "translate_all"]
 
-#: Where the catalogs are: ``locale/`` beside this package (``$BOOK_LOCALE_DIR`` overrides it).
-LOCALE_DIR = Path(os.environ.get("BOOK_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locale")
+
+def _locale_dir(environ=os.environ, package=None):
+    """``$BOOK_LOCALE_DIR``, else ``locale/`` inside this package (an installed wheel carries the catalogs there;
+    in the repository it is a link to the top ``locale/``), else ``locale/`` beside this package (a course copy).
+
+    >>> _locale_dir({"BOOK_LOCALE_DIR": "/x"}) == Path("/x")
+    True
+    >>> (_locale_dir({}) / "zh_CN" / "LC_MESSAGES" / "interface.po").is_file()
+    True
+    """
+    if environ.get("BOOK_LOCALE_DIR"):
+        return Path(environ["BOOK_LOCALE_DIR"])
+    package = package or Path(__file__).resolve().parent
+    inside = package / "locale"
+    return inside if inside.is_dir() else package.parent / "locale"
+
+
+#: Where the catalogs are: see :func:`_locale_dir`.
+LOCALE_DIR = _locale_dir()
 
 #: The environment variable that picks the notebooks' language when none is given.
 LANGUAGE_VARIABLE = "BOOK_LANGUAGE"
@@ -81,12 +98,17 @@ def _unquote(text, path, number):
 
 def _read_po(path):
     """msgid -> msgstr of one ``.po`` file, without the header, fuzzy and empty messages."""
-    messages, entry, field, fuzzy = {}, {}, None, False
+    return {msgid: msgstr for msgid, msgstr, fuzzy in _messages(path) if msgstr and not fuzzy}
+
+
+def _messages(path):
+    """(msgid, msgstr, fuzzy) of every message of one ``.po`` file but the header."""
+    messages, entry, field, fuzzy = [], {}, None, False
 
     def finish():
         nonlocal entry, field, fuzzy
-        if entry.get("msgid") and entry.get("msgstr") and not fuzzy:
-            messages[entry["msgid"]] = entry["msgstr"]
+        if entry.get("msgid"):
+            messages.append((entry["msgid"], entry.get("msgstr", ""), fuzzy))
         entry, field, fuzzy = {}, None, False
 
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

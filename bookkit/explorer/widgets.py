@@ -181,8 +181,10 @@ def four_steps_explorer(config=None, language=None, **changes):
 
     Examples
     --------
-    >>> four_steps_explorer(stride=3, language="zh").message.value
-    '输出 4×4'
+    >>> from translations import translate
+    >>> four_steps_explorer(stride=3, language="zh").message.value == translate(
+    ...     "output {height}×{width}", "zh", "interface", height=4, width=4)
+    True
     """
     return FourStepsExplorer(config, language, **changes)
 

@@ -25,10 +25,12 @@ from the module of one idea. It does five things:
 
 The exercises are bilingual (English and Chinese), and so are the messages:
 each English sentence of a failure is followed by a Chinese line, and a hint
-is shown as ``Hint: ...`` then ``提示：...``. A test cell passes its hint in
+is shown as ``Hint: ...`` then its Chinese line. A test cell passes its hint in
 English (the cells are locked, so their text and checksums stay as released);
 :data:`HINTS_ZH` gives the Chinese of every hint the exercises use, and a hint
-may also be given as an ``(english, chinese)`` pair.
+may also be given as an ``(english, chinese)`` pair. The Chinese of every fixed
+word is in ``locale/zh_CN/LC_MESSAGES/grading.po`` (:mod:`grading.words`,
+``docs/translations.md``).
 
 In class these checks run in the student's kernel, where the student's code can
 reach and change everything: they teach, they do not enforce. When a

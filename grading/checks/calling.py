@@ -9,6 +9,7 @@ import sys
 import warnings
 
 from ..remotecall import RemoteCallable
+from ..words import second
 from .failures import CheckFailed, ForbiddenCall, _explain, _raised_zh, _with_student_lines, describe
 
 
@@ -37,7 +38,9 @@ class _Guard:
         self.violation = None
         self.source_lib_dir = _source_lib_dir()
 
-    def trip(self, message, chinese):
+    def trip(self, reason, **fields):
+        """Record (the first) and raise: ``reason`` is an English message id, its fields in ``fields``."""
+        message, chinese = reason.format(**fields), second(reason, **fields)
         if self.violation is None:
             self.violation = (message, chinese)
         raise ForbiddenCall(f"{message}\n{chinese}")
@@ -45,18 +48,13 @@ class _Guard:
     # -- source_lib: a profile hook sees every Python call ------------------
     def profile(self, frame, event, arg):
         if event == "call" and self.source_lib_dir and frame.f_code.co_filename.startswith(self.source_lib_dir):
-            self.trip(
-                f"it called source_lib's {frame.f_code.co_name}(): source_lib is the course's "
-                "reference solution, so this exercise asks for your own code instead",
-                f"它调用了 source_lib 的 {frame.f_code.co_name}()：source_lib 是课程的参考答案，"
-                "本练习要求你自己写代码",
-            )
+            self.trip("it called source_lib's {name}(): source_lib is the course's reference solution, so this "
+                      "exercise asks for your own code instead", name=frame.f_code.co_name)
 
     # -- importing source_lib ------------------------------------------------
     def find_spec(self, name, path=None, target=None):
         if name == "source_lib" or name.startswith("source_lib."):
-            self.trip("it imported source_lib, the course's reference solution; write your own code",
-                      "它导入了课程的参考答案 source_lib；请自己写代码")
+            self.trip("it imported source_lib, the course's reference solution; write your own code")
         return None
 
     @contextlib.contextmanager
@@ -71,19 +69,11 @@ class _Guard:
             def __torch_dispatch__(self, func, types, args=(), kwargs=None):
                 name = func.overloadpacket.__name__
                 if _is_convolution_op(name):
-                    guard.trip(
-                        f"it called torch's convolution routine aten.{name} (through F.conv_transpose2d, "
-                        "F.conv2d, F.unfold/F.fold, nn.ConvTranspose2d or the like); this exercise asks "
-                        "you to compute it yourself with numpy, torch only checks the answer",
-                        f"它调用了 torch 的卷积例程 aten.{name}（通过 F.conv_transpose2d、F.conv2d、"
-                        "F.unfold/F.fold、nn.ConvTranspose2d 等）；本练习要求你用 numpy 自己计算，"
-                        "torch 只用来检查答案",
-                    )
-                guard.trip(
-                    f"it used torch (aten.{name}); when this exercise is graded, torch cannot be imported "
-                    "in your notebook, so compute it with numpy",
-                    f"它使用了 torch（aten.{name}）；评分时你的 notebook 中无法导入 torch，所以请用 numpy 计算",
-                )
+                    guard.trip("it called torch's convolution routine aten.{name} (through F.conv_transpose2d, "
+                               "F.conv2d, F.unfold/F.fold, nn.ConvTranspose2d or the like); this exercise asks "
+                               "you to compute it yourself with numpy, torch only checks the answer", name=name)
+                guard.trip("it used torch (aten.{name}); when this exercise is graded, torch cannot be imported "
+                           "in your notebook, so compute it with numpy", name=name)
 
         previous_profile = sys.getprofile()
         sys.meta_path.insert(0, self)
@@ -113,7 +103,7 @@ def call(function, *args, own_code=True, **kwargs):
     case = describe(function, args, kwargs)
     if not callable(function):
         raise CheckFailed(f"{case}: expected a function, found {type(function).__name__}\n"
-                          f"这里应当是一个函数，实际是 {type(function).__name__}")
+                          + second("expected a function, found {kind}", kind=type(function).__name__))
     guard = _Guard()
     error = None
     with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout):
@@ -132,7 +122,8 @@ def call(function, *args, own_code=True, **kwargs):
             error = exc
     if guard.violation is not None:
         english, chinese = guard.violation
-        raise ForbiddenCall(f"{case}: earns no points because {english}.\n不得分，因为{chinese}。")
+        raise ForbiddenCall(f"{case}: earns no points because {english}.\n"
+                            + second("earns no points because {reason}.", reason=chinese))
     if error is not None:
         raise CheckFailed(_with_student_lines(
             f"{case} raised {_explain(error)}\n{_raised_zh(error)}", error)) from error

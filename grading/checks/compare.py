@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from ..words import second
 from .calling import call
 from .failures import CheckFailed, ForbiddenCall, _explain, _show, _with_student_lines, describe
 from .hints import hint_text
@@ -39,16 +40,19 @@ def _largest_difference(received, expected):
     return math.inf if math.isnan(difference) else difference
 
 
-_PLAIN_KINDS = {bool: ("a bool", "布尔值"), int: ("an int", "整数"), float: ("a float", "浮点数"),
-                str: ("a str", "字符串"), list: ("a list", "列表"), tuple: ("a tuple", "元组"),
-                dict: ("a dict", "字典"), type(None): ("None", "None")}
+_PLAIN_KINDS = {bool: "a bool", int: "an int", float: "a float", str: "a str", list: "a list", tuple: "a tuple",
+                dict: "a dict", type(None): "None"}
 
 
 def kind_of(value):
-    """What ``value`` is, in plain words: (English, Chinese), e.g. ("a list", "列表"), or a qualified type name."""
+    """What ``value`` is, in plain words: (English, Chinese), e.g. ("a list", its Chinese), or a qualified type name.
+
+    >>> kind_of([]) == ("a list", second("a list")) and kind_of(None) == ("None", "None")
+    True
+    """
     for cls in type(value).__mro__:
         if cls in _PLAIN_KINDS:
-            return _PLAIN_KINDS[cls]
+            return _PLAIN_KINDS[cls], second(_PLAIN_KINDS[cls])
     name = f"{type(value).__module__}.{type(value).__name__}"
     return name, name
 
@@ -65,17 +69,19 @@ def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
         kind, kind_zh = kind_of(received)
         raise CheckFailed(
             f"{case}: expected a numpy array, received {kind}\n"
-            f"应当返回 numpy 数组，实际得到{kind_zh}{extra}"
+            + second("expected a numpy array, received {kind}", kind=kind_zh) + extra
         )
     if received.shape != expected.shape:
         raise CheckFailed(
             f"{case}: expected an array of shape {tuple(expected.shape)} (as torch gives), "
             f"received shape {tuple(received.shape)}\n"
-            f"应当返回形状为 {tuple(expected.shape)} 的数组（与 torch 相同），实际形状是 {tuple(received.shape)}{extra}"
+            + second("expected an array of shape {expected} (as torch gives), received shape {received}",
+                     expected=tuple(expected.shape), received=tuple(received.shape)) + extra
         )
     if received.dtype.kind not in "biuf":
         raise CheckFailed(f"{case}: expected real numbers, received an array of dtype {received.dtype}\n"
-                          f"应当是实数，实际得到 dtype 为 {received.dtype} 的数组{extra}")
+                          + second("expected real numbers, received an array of dtype {dtype}", dtype=received.dtype)
+                          + extra)
     got, want = _as_list(received.astype(np.float64)), _as_list(expected.astype(np.float64))
     found = _first_difference(got, want, rtol, atol)
     if found is not None:
@@ -84,9 +90,11 @@ def expect_array(received, expected, case, *, rtol=1e-5, atol=1e-6, hint=""):
         raise CheckFailed(
             f"{case}: wrong values; at index {index} expected {e:.6g} (torch), received {r:.6g} "
             f"(largest difference {largest:.3g})\n"
-            f"数值不对：下标 {index} 处应为 {e:.6g}（torch 的结果），实际是 {r:.6g}（最大差值 {largest:.3g}）\n"
-            f"expected (期望):\n{np.array2string(expected, precision=4, threshold=200)}\n"
-            f"received (实际):\n{np.array2string(received, precision=4, threshold=200)}{extra}"
+            + second("wrong values; at index {index} expected {expected} (torch), received {received} "
+                     "(largest difference {largest})", index=index, expected=f"{e:.6g}", received=f"{r:.6g}",
+                     largest=f"{largest:.3g}") + "\n"
+            + f"expected ({second('expected')}):\n{np.array2string(expected, precision=4, threshold=200)}\n"
+            f"received ({second('received')}):\n{np.array2string(received, precision=4, threshold=200)}{extra}"
         )
 
 
@@ -97,7 +105,7 @@ def expect_equal(received, expected, case, *, hint="", source=""):
     """
     extra = hint_text(hint)
     origin = f" ({source})" if source else ""
-    origin_zh = f"（{source} 的结果）" if source else ""
+    origin_zh = second("({source})", source=source) if source else ""
 
     def plain(value):
         if isinstance(value, (bool, np.bool_)):
@@ -125,9 +133,10 @@ def expect_equal(received, expected, case, *, hint="", source=""):
         kinds, kinds_zh = "", ""
         if kind_of(got) != kind_of(want):  # 2.0 for 2, a list for a tuple: say which is which
             kinds = f" ({kind_of(received)[0]}, not {kind_of(want)[0]})"
-            kinds_zh = f"（是{kind_of(received)[1]}，不是{kind_of(want)[1]}）"
+            kinds_zh = second("({received}, not {expected})", received=kind_of(received)[1], expected=kind_of(want)[1])
         raise CheckFailed(f"{case}: expected {want!r}{origin}, received {received!r}{kinds}\n"
-                          f"应为 {want!r}{origin_zh}，实际得到 {received!r}{kinds_zh}{extra}")
+                          + second("expected {expected}{source}, received {received}{kinds}", expected=repr(want),
+                                   source=origin_zh, received=repr(received), kinds=kinds_zh) + extra)
 
 
 def expect(condition, case, english, chinese, *, hint=""):
@@ -148,7 +157,7 @@ def expect_kind(received, kind, case, *, name="", hint=""):
         got, got_zh = kind_of(received)
         got_zh = f" {got_zh}" if got_zh.isascii() else got_zh
         raise CheckFailed(f"{case}: expected {name}, received {got}\n"
-                          f"应为 {name}，实际得到{got_zh}{hint_text(hint)}")
+                          + second("expected {name}, received {kind}", name=name, kind=got_zh) + hint_text(hint))
 
 
 def expect_raises(exception, function, *args, own_code=True, hint="", refused_by="", **kwargs):
@@ -160,7 +169,7 @@ def expect_raises(exception, function, *args, own_code=True, hint="", refused_by
     case = describe(function, args, kwargs)
     extra = hint_text(hint)
     why = f" ({refused_by} refuses it)" if refused_by else ""
-    why_zh = f"（{refused_by} 会拒绝这种配置）" if refused_by else ""
+    why_zh = second("({refused_by} refuses it)", refused_by=refused_by) if refused_by else ""
     try:
         result = call(function, *args, own_code=own_code, **kwargs)
     except ForbiddenCall:
@@ -172,10 +181,13 @@ def expect_raises(exception, function, *args, own_code=True, hint="", refused_by
         if cause is None:
             raise
         raise CheckFailed(_with_student_lines(f"{case}: expected {exception.__name__}{why}, received "
-                                              f"{_explain(cause)}\n应当抛出 {exception.__name__}{why_zh}，"
-                                              f"实际抛出了 {type(cause).__name__}{extra}", cause)) from cause
+                                              f"{_explain(cause)}\n"
+                                              + second("expected {exception}{why}, received {raised}",
+                                                       exception=exception.__name__, why=why_zh,
+                                                       raised=type(cause).__name__) + extra, cause)) from cause
     raise CheckFailed(f"{case}: expected {exception.__name__}{why}, but it returned {_show(result)}\n"
-                      f"应当抛出 {exception.__name__}{why_zh}，但函数返回了 {_show(result)}{extra}")
+                      + second("expected {exception}{why}, but it returned {result}", exception=exception.__name__,
+                               why=why_zh, result=_show(result)) + extra)
 
 
 def check(function, args, expected, *, kwargs=None, own_code=True, rtol=1e-5, atol=1e-6, hint=""):

@@ -9,6 +9,14 @@ import traceback
 
 import numpy as np
 
+from ..words import second
+
+#: The line before the student's own lines in a message, in both languages.
+IN_YOUR_CODE = f"in your code · {second('in your code')}:"
+#: What an empty ``NotImplementedError`` means.
+NOT_WRITTEN = ("the function is not written yet (or calls one that is not): replace `raise NotImplementedError()` "
+               "with your code")
+
 
 def _show(value):
     if isinstance(value, np.ndarray):
@@ -83,7 +91,7 @@ def _student_lines(error):
 
 def _with_student_lines(message, error):
     lines = _student_lines(error)
-    return message + ("\nin your code · 在你的代码中:" + "".join(f"\n  {line}" for line in lines) if lines else "")
+    return message + (f"\n{IN_YOUR_CODE}" + "".join(f"\n  {line}" for line in lines) if lines else "")
 
 
 class CheckFailed(AssertionError):
@@ -114,15 +122,13 @@ def _explain(error):
     except Exception:  # noqa: BLE001
         message = "(its message could not be read)"
     if isinstance(error, NotImplementedError) and not message.strip():
-        message = ("the function is not written yet (or calls one that is not): replace "
-                   "`raise NotImplementedError()` with your code\n"
-                   "这个函数还没有写（或者它调用的函数还没有写）：请把 `raise NotImplementedError()` 换成你的代码")
+        message = f"{NOT_WRITTEN}\n{second(NOT_WRITTEN)}"
     return f"{type(error).__name__}: {message}"
 
 
 def _raised_zh(error):
     """The Chinese line under ``... raised ValueError: ...``."""
-    return f"你的函数抛出了 {type(error).__name__}（错误信息见上）。"
+    return second("your function raised {error} (its message is above).", error=type(error).__name__)
 
 
 class ForbiddenCall(CheckFailed):

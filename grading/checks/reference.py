@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..words import second
 from .failures import CheckFailed
 
 
@@ -24,13 +25,11 @@ def _torch():
     functions = torch._C._VariableFunctions
     tensor_base = torch._C.TensorBase
     if not _static_type(functions) or (tensor_base.__flags__ & (1 << 9)):
-        raise CheckFailed("torch's C functions were replaced in this kernel; restart it and run all cells\n"
-                          "这个内核中 torch 的 C 函数被替换了：请重启内核并运行全部单元格")
+        replaced = "torch's C functions were replaced in this kernel; restart it and run all cells"
+        raise CheckFailed(f"{replaced}\n{second(replaced)}")
     if torch._C._len_torch_dispatch_stack() or torch._C._len_torch_function_stack():
-        raise CheckFailed(
-            "a torch dispatch or function mode is still active in this kernel; restart it and run all cells\n"
-            "这个内核中仍有一个 torch 的 dispatch 或 function 模式处于激活状态：请重启内核并运行全部单元格"
-        )
+        active = "a torch dispatch or function mode is still active in this kernel; restart it and run all cells"
+        raise CheckFailed(f"{active}\n{second(active)}")
     return torch, functions, tensor_base
 
 

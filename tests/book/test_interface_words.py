@@ -3,8 +3,8 @@
 Every English word or sentence of the explorer, the refusal sentences, the
 self-check questions and the page scripts is declared once in Python
 (``bookkit.explorer.interface.english_words`` lists them); the Chinese
-table (``bookkit.explorer.languages.LABELS["zh_CN"]``) maps each English
-text to its translation, as a catalog maps a msgid to its msgstr. No browser
+catalog (``locale/zh_CN/LC_MESSAGES/interface.po``, read through ``translations``)
+maps each English text (a msgid) to its translation (the msgstr). No browser
 is needed here; ``test_interface_browser.py`` checks the pages.
 """
 
@@ -17,12 +17,13 @@ import string
 import pytest
 from support.zh_terms import RIVAL_FORMS, mentions
 
+import translations
 from bookkit import quiz
 from bookkit.explain import SENTENCES, explain_refusal
 from bookkit.explorer import browser, declarations, interface, languages, state
 
 LANGUAGE = "zh_CN"
-TABLE = languages.LABELS[LANGUAGE]
+TABLE = translations.catalog(languages.DOMAIN, LANGUAGE)
 CJK = "\u3400-\u9fff"
 
 
@@ -37,7 +38,7 @@ def _fields(text):
 def test_every_interface_word_has_a_current_chinese_translation():
     missing = [f"{where}: {text!r}" for where, text in _english() if not TABLE.get(text, "").strip()]
     assert not missing, (f"words of the browser scripts without a {LANGUAGE} translation (add them to "
-                         f"LABELS[{LANGUAGE!r}] in bookkit/explorer/languages.py):\n  " + "\n  ".join(missing))
+                         f"locale/{LANGUAGE}/LC_MESSAGES/interface.po):\n  " + "\n  ".join(missing))
 
 
 def test_the_table_translates_no_english_word_that_is_gone():

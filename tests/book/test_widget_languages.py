@@ -20,9 +20,10 @@ import torch
 from bookkit.explain import explain_refusal
 from bookkit.explorer import STYLE, SWEEP_PARAMETERS, four_steps_explorer, interface, languages, sweep_explorer
 from bookkit.explorer.declarations import DEFAULTS
+from translations import catalog
 
 ZH = "zh_CN"
-TABLE = languages.LABELS[ZH]
+TABLE = catalog(languages.DOMAIN, ZH)
 TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

@@ -168,11 +168,12 @@ def _button_name(label):
 def test_the_text_names_each_button_by_the_word_the_button_shows():
     """Instructions say “press **Check**”: in each edition, the bold name is the button's own label."""
     from bookkit.explorer.interface import english_words
-    from bookkit.explorer.languages import LABELS
+    from translations import catalog
 
+    table = catalog("interface", LANGUAGE)
     words = {word for group in english_words().values() for word in group.values() if isinstance(word, str)}
-    buttons = {_button_name(word): _button_name(LABELS[LANGUAGE][word])
-               for word in words if word in LABELS[LANGUAGE] and len(word.split()) <= 2
+    buttons = {_button_name(word): _button_name(table[word])
+               for word in words if word in table and len(word.split()) <= 2
                and _button_name(word)[:1].isupper()}
     assert {"Check", "Step", "Back", "Play", "Pause", "Reset"} <= set(buttons), sorted(buttons)
     problems, named = [], 0

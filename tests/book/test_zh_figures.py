@@ -72,6 +72,7 @@ def test_latin_text_keeps_its_font(fallback):
 
 def test_the_chinese_explorer_spec_has_every_label_translated_and_the_same_settings():
     from bookkit.explorer import browser, languages
+    from translations import catalog
 
     english, chinese = browser.spec(), browser.spec("zh_CN")
     for key in ("defaults", "panels", "colours", "cells"):
@@ -79,6 +80,6 @@ def test_the_chinese_explorer_spec_has_every_label_translated_and_the_same_setti
     for key in ("controls", "values", "legend"):
         assert [row[0] for row in chinese[key]] == [row[0] for row in english[key]]
         for (_, label, *_rest), (_, translated, *_more) in zip(english[key], chinese[key]):
-            assert translated == languages.LABELS["zh_CN"][label]
-    with pytest.raises(ValueError, match="no explorer labels for language 'xx'"):
+            assert translated == catalog(languages.DOMAIN, "zh_CN")[label]
+    with pytest.raises(ValueError, match="language is 'xx', a language without words here"):
         browser.spec("xx")

@@ -197,8 +197,9 @@ def test_the_grader_s_remote_functions_are_remote_callables():
 
 @pytest.mark.parametrize("module", ["grading.checks", "grading.remotecall"])
 def test_the_helpers_need_no_other_grading_module(module):
-    """In class the test cells run in the student's own kernel: the helpers need only seeds.py and remotecall.py
-    of the grading code (not the grader's nbgrader, sandbox or kernel machinery)."""
+    """In class the test cells run in the student's own kernel: the helpers need only seeds.py, remotecall.py and
+    words.py (their Chinese, from the translations package) of the grading code (not the grader's nbgrader,
+    sandbox or kernel machinery)."""
     graph = import_graph()
     seen, todo = set(), [module]
     while todo:
@@ -208,7 +209,7 @@ def test_the_helpers_need_no_other_grading_module(module):
             todo += graph[name]
     assert seen <= {"grading", "grading.checks", "grading.checks.calling", "grading.checks.compare",
                     "grading.checks.configs", "grading.checks.failures", "grading.checks.hints",
-                    "grading.checks.reference", "grading.seeds", "grading.remotecall"}, seen
+                    "grading.checks.reference", "grading.seeds", "grading.remotecall", "grading.words"}, seen
 
 
 def test_every_grading_package_is_installed_with_the_project():

@@ -87,11 +87,14 @@ def write_submission(root, student, assignment, files):
     return folder
 
 
-COURSE_FILES = ("nbgrader_config.py", "grading", "solutions", "exercises")
+COURSE_FILES = ("nbgrader_config.py", "grading", "translations", "solutions", "exercises")
+#: The catalogs of words the grading code reads (``locale/<language>/LC_MESSAGES/<domain>.po``).
+COURSE_CATALOGS = ("grading",)
 
 
 def copy_course(source_root, target):
-    """A working copy of the course (configuration, grading code, notebooks) without any grading state."""
+    """A working copy of the course (configuration, grading code and its words, notebooks) without any grading state."""
+    import glob
     import shutil
 
     os.makedirs(target, exist_ok=True)
@@ -99,9 +102,17 @@ def copy_course(source_root, target):
         source = os.path.join(source_root, name)
         destination = os.path.join(target, name)
         if os.path.isdir(source):
-            shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            # translations/locale links to the top locale/: the copy has its own (the grading catalogs only)
+            shutil.copytree(source, destination, ignore=lambda parent, names: [
+                name for name in names if name in ("__pycache__", ".ipynb_checkpoints")
+                or os.path.islink(os.path.join(parent, name))])
         else:
             shutil.copy(source, destination)
+    for domain in COURSE_CATALOGS:
+        for catalog in glob.glob(os.path.join(source_root, "locale", "*", "LC_MESSAGES", f"{domain}.po")):
+            destination = os.path.join(target, os.path.relpath(catalog, source_root))
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            shutil.copy(catalog, destination)
     return target
 
 
