@@ -1,9 +1,9 @@
 """The words of the book's browser scripts and notebook explorers in other languages than English.
 
 The English words are declared once, where they are used: the explorer's
-controls, value menus and legend (:mod:`.state`, :mod:`.html`), its
-step-through, status line and panel captions (:data:`.state.STEPPER_LABELS`,
-:data:`.state.EXPLORER_WORDS`), the refusal sentences
+controls, value menus, legend, step-through, status line and panel captions
+(:mod:`.declarations`: :data:`.declarations.STEPPER_LABELS`,
+:data:`.declarations.EXPLORER_WORDS` …), the refusal sentences
 (:data:`bookkit.explain.SENTENCES`), the self-check questions' fixed words
 (:data:`bookkit.quiz.WORDS`) and the page scripts' words
 (:data:`.interface.PAGE_WORDS`); :func:`.interface.english_words` lists them
