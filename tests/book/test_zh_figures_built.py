@@ -1,0 +1,146 @@
+"""The figures and computed tables of the built Chinese edition are drawn in Chinese, from the catalog figures.po.
+
+Reads the book that `make book` built (_build/html, the Chinese edition in _build/html/zh) and the
+chapters' executed notebooks (_build/jupyter_execute), whose figure outputs record the texts each
+drawing shows (bookkit.plotting.use_book_figures).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from support.book_paths import REPO, book_html_dir
+
+import translations
+from bookkit import figure_words
+
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+from editions import EDITIONS, translated_pages  # noqa: E402
+
+pytestmark = [pytest.mark.book]
+
+LANGUAGE = "zh_CN"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _pages():
+    """(docname, English page, Chinese page) for every translated page."""
+    folder = book_html_dir()
+    edition = folder / EDITIONS[LANGUAGE]["folder"]
+    if not (edition / "index.html").is_file():
+        pytest.fail(f"no Chinese edition in {edition}: run `make book`")
+    for page in translated_pages(LANGUAGE):
+        paths = [root / f"{page}.html" for root in (folder, edition)]
+        yield page, *paths, *(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in paths)
+
+
+def _output_images(path, soup):
+    return [(path.parent / img["src"]).resolve() for img in soup.select("article div.cell_output img")]
+
+
+def test_no_figure_on_a_chinese_page_is_the_english_image_at_its_place():
+    compared, problems = 0, []
+    for page, english_path, chinese_path, english, chinese in _pages():
+        english_images, chinese_images = _output_images(english_path, english), _output_images(chinese_path, chinese)
+        if len(english_images) != len(chinese_images):
+            problems.append(f"{page}: {len(english_images)} figures in English, {len(chinese_images)} in Chinese")
+            continue
+        for number, (en, zh) in enumerate(zip(english_images, chinese_images), 1):
+            compared += 1
+            if en.read_bytes() == zh.read_bytes():
+                problems.append(f"{page}: figure {number} ({zh.name}) is the English image")
+    assert not problems, "figures not drawn in Chinese:\n  " + "\n  ".join(problems)
+    assert compared >= 30, f"only {compared} figures compared: are the chapters' figures in the pages?"
+
+
+def _msgstr_patterns():
+    """Every translation of figures.po as a pattern: its {fields} stand for texts without words or other translations."""
+    table = translations.catalog("figures", LANGUAGE)
+    patterns = []
+    for msgstr in table.values():
+        parts, last = [], 0
+        for match in re.finditer(r"\{[A-Za-z_][A-Za-z_0-9]*\}", msgstr):
+            parts.append(re.escape(msgstr[last:match.start()]) + "(.+?)")
+            last = match.end()
+        patterns.append(re.compile("".join(parts) + re.escape(msgstr[last:]), re.DOTALL))
+    return set(table.values()), patterns
+
+
+def _from_catalog(text, exact, patterns):
+    """Whether a drawn text is a catalog translation, or one with its fields filled by texts that are."""
+    if not figure_words.has_words(text) or text in exact:
+        return True
+    for pattern in patterns:
+        match = pattern.fullmatch(text)
+        if match and all(_from_catalog(value, exact, patterns) for value in match.groups()):
+            return True
+    return False
+
+
+def _figure_outputs():
+    """(notebook, output metadata of image/png) of every figure the chapters drew."""
+    folder = REPO / "_build" / "jupyter_execute"
+    notebooks = sorted(folder.rglob("*.ipynb"))
+    if not notebooks:
+        pytest.fail(f"no executed chapters in {folder}: run `make book`")
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    yield path.relative_to(folder), output.get("metadata", {}).get("image/png", {})
+
+
+def test_every_text_a_chinese_figure_draws_comes_from_the_chinese_catalog():
+    exact, patterns = _msgstr_patterns()
+    images = {path.name for path in (book_html_dir() / EDITIONS[LANGUAGE]["folder"] / "_images").glob("*.png")}
+    figures, problems = 0, []
+    for notebook, metadata in _figure_outputs():
+        figures += 1
+        edition = metadata.get("editions", {}).get(LANGUAGE)
+        if edition is None:
+            problems.append(f"{notebook}: a figure without a {LANGUAGE} drawing")
+            continue
+        name = hashlib.sha256(base64.b64decode(edition["data"])).hexdigest() + ".png"
+        if name not in images:
+            problems.append(f"{notebook}: its {LANGUAGE} figure {name} is not among the Chinese edition's images")
+        strays = [text for text in edition["texts"] if not _from_catalog(text, exact, patterns)]
+        if strays:
+            problems.append(f"{notebook}: drawn but not from figures.po: {strays}")
+    assert not problems, "\n  ".join(["Chinese figures:", *problems])
+    assert figures >= 30, f"only {figures} figures in the executed chapters"
+
+
+def _words(cell):
+    """The text of a table cell without its code and formulas."""
+    for element in cell.select("code, .math, mjx-container, script"):
+        element.decompose()
+    return cell.get_text(" ", strip=True)
+
+
+def test_every_computed_table_on_chinese_pages_reads_in_chinese():
+    exact, patterns = _msgstr_patterns()
+    tables, problems = 0, []
+    for page, _, _, _, chinese in _pages():
+        for table in chinese.select("article div.cell_output table"):
+            tables += 1
+            for cell in table.select("th, td"):
+                text = _words(cell)
+                if figure_words.has_words(text) and not CJK.search(text) and not _from_catalog(text, exact, patterns):
+                    problems.append(f"{page}: table cell {text!r}")
+    assert not problems, "English words in the computed tables of Chinese pages:\n  " + "\n  ".join(problems)
+    assert tables >= 10, f"only {tables} computed tables on the Chinese pages"
+
+
+def test_the_code_shown_is_the_same_in_both_editions():
+    problems = []
+    for page, _, _, english, chinese in _pages():
+        code = [[block.get_text() for block in soup.select("article div.cell_input pre")] for soup in (english, chinese)]
+        if code[0] != code[1]:
+            problems.append(page)
+    assert not problems, f"code cells that differ between the editions: {problems}"
