@@ -62,6 +62,26 @@ def in_language(data, language):
     return dataclasses.replace(data, content=edition["data"], output_metadata=output_metadata), None
 
 
+def output_in_language(output, language):
+    """A notebook output (a dict) as the edition in ``language`` shows it, without the other languages.
+
+    For the chapters' notebooks offered for download (``book/_ext/notebook_download.py``).
+    """
+    for mime_type in TRANSLATED_MIME_TYPES:
+        metadata = output.get("metadata", {}).get(mime_type)
+        if mime_type not in output.get("data", {}) or not isinstance(metadata, dict):
+            continue
+        editions = metadata.pop(EDITIONS_KEY, None) or {}
+        metadata.pop("untranslated", None)
+        edition = editions.get(language)
+        if isinstance(edition, str):
+            output["data"][mime_type] = edition
+        elif isinstance(edition, dict) and "data" in edition:
+            output["data"][mime_type] = edition["data"]
+            metadata.update({key: edition[key] for key in ("width", "height", "texts") if key in edition})
+    return output
+
+
 def _show_outputs_in_language(app, config):
     language = config.language
     if not language or language == "en":

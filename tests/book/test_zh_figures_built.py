@@ -1,15 +1,14 @@
 """The figures and computed tables of the built Chinese edition are drawn in Chinese, from the catalog figures.po.
 
-Reads the book that `make book` built (_build/html, the Chinese edition in _build/html/zh) and the
-chapters' executed notebooks (_build/jupyter_execute), whose figure outputs record the texts each
-drawing shows (bookkit.plotting.use_book_figures).
+Reads the book that `make book` built (_build/html or $BOOK_HTML, the Chinese edition in its zh/)
+and the chapters' executed notebooks in the execution cache beside it (_build/.jupyter_cache),
+whose figure outputs record the texts each drawing shows (bookkit.plotting.use_book_figures).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import sys
 
@@ -84,16 +83,22 @@ def _from_catalog(text, exact, patterns):
 
 
 def _figure_outputs():
-    """(notebook, output metadata of image/png) of every figure the chapters drew."""
-    folder = REPO / "_build" / "jupyter_execute"
-    notebooks = sorted(folder.rglob("*.ipynb"))
-    if not notebooks:
-        pytest.fail(f"no executed chapters in {folder}: run `make book`")
-    for path in notebooks:
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+    """(chapter, output metadata of image/png) of every figure the chapters drew, from the execution cache."""
+    from jupyter_cache import get_cache
+
+    folder = book_html_dir().parent / ".jupyter_cache"  # beside the HTML (_build/.jupyter_cache)
+    if not folder.is_dir():
+        pytest.fail(f"no execution cache in {folder}: run `make book`")
+    cache = get_cache(folder)
+    latest = {}
+    for record in cache.list_cache_records():  # the newest execution of each chapter
+        if record.uri not in latest or record.created > latest[record.uri].created:
+            latest[record.uri] = record
+    for uri, record in sorted(latest.items()):
+        for cell in cache.get_cache_bundle(record.pk).nb.cells:
             for output in cell.get("outputs", []):
                 if "image/png" in output.get("data", {}):
-                    yield path.relative_to(folder), output.get("metadata", {}).get("image/png", {})
+                    yield uri.split("/book/", 1)[-1], output.get("metadata", {}).get("image/png", {})
 
 
 def test_every_text_a_chinese_figure_draws_comes_from_the_chinese_catalog():
