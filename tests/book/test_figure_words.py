@@ -131,3 +131,47 @@ def test_a_table_holds_its_words_in_every_language(monkeypatch):
         f"| {chinese['method']} | $k$ |", "|---|---|", f"| {chinese['nearest']} | 3 |"]
     monkeypatch.setenv("BOOK_LANGUAGE", "zh_CN")
     assert markdown_table(["method"], [("nearest",)]).metadata["editions"]["en"].startswith("| method |")
+
+
+def _edition_outputs():
+    import sys
+
+    sys.path.insert(0, str(REPO / "book" / "_ext"))
+    import edition_outputs
+
+    return edition_outputs
+
+
+def test_the_chinese_build_renders_the_chinese_png_and_table_in_place_of_the_english(monkeypatch):
+    from myst_nb.core.render import MimeData
+
+    monkeypatch.delenv("BOOK_LANGUAGE", raising=False)
+    in_language = _edition_outputs().in_language
+    data, metadata = plotting._book_png(_figure(), dpi=72, css_dpi=96)
+    figure = MimeData("image/png", data, output_metadata={"image/png": metadata})
+    shown, problem = in_language(figure, "zh_CN")
+    edition = metadata["editions"]["zh_CN"]
+    assert problem is None and shown.content == edition["data"]
+    assert shown.output_metadata["image/png"]["width"] == edition["width"]
+    assert "editions" not in shown.output_metadata["image/png"]
+
+    table = markdown_table(["method"], [("nearest",)])
+    shown, problem = in_language(MimeData("text/markdown", table.data, output_metadata={"text/markdown": table.metadata}),
+                                 "zh_CN")
+    assert problem is None and shown.content == table.metadata["editions"]["zh_CN"]
+
+
+def test_a_figure_without_a_chinese_drawing_is_a_problem_that_names_its_text(monkeypatch):
+    from matplotlib.figure import Figure
+    from myst_nb.core.render import MimeData
+
+    monkeypatch.delenv("BOOK_LANGUAGE", raising=False)
+    monkeypatch.delenv(figure_words.MISSING_VARIABLE, raising=False)
+    in_language = _edition_outputs().in_language
+    fig = Figure()
+    fig.add_subplot().set_title("a title nobody translated")
+    data, metadata = plotting._book_png(fig, dpi=72, css_dpi=96)  # shown in English, not refused
+    shown, problem = in_language(MimeData("image/png", data, output_metadata={"image/png": metadata}), "zh_CN")
+    assert shown.content == data and "a title nobody translated" in problem
+    old_cache = MimeData("image/png", data, output_metadata={"image/png": {"width": 10, "height": 10}})
+    assert "make clean-book" in in_language(old_cache, "zh_CN")[1]
