@@ -71,6 +71,11 @@ def _msgstr_patterns():
     return set(table.values()), patterns
 
 
+def _without_code(text):
+    """A text as a table cell shows it once its inline code and formulas are taken out."""
+    return re.sub(r"`[^`]*`|\$[^$]*\$", "", text).strip()
+
+
 def _from_catalog(text, exact, patterns):
     """Whether a drawn text is a catalog translation, or one with its fields filled by texts that are."""
     if not figure_words.has_words(text) or text in exact:
@@ -128,10 +133,17 @@ def _words(cell):
     return cell.get_text(" ", strip=True)
 
 
-def test_every_computed_table_on_chinese_pages_reads_in_chinese():
+def test_every_computed_table_of_the_chapters_reads_in_chinese():
+    """The tables the chapters compute (bookkit's markdown_table): header and cells with words read in Chinese.
+
+    Not the reference page listing the exercises, whose rows are the English notebooks' titles.
+    """
     exact, patterns = _msgstr_patterns()
+    exact |= {_without_code(text) for text in exact}
     tables, problems = 0, []
     for page, _, _, _, chinese in _pages():
+        if not page.startswith(("book/lecture/", "book/beyond/")):
+            continue
         for table in chinese.select("article div.cell_output table"):
             tables += 1
             for cell in table.select("th, td"):
@@ -149,3 +161,18 @@ def test_the_code_shown_is_the_same_in_both_editions():
         if code[0] != code[1]:
             problems.append(page)
     assert not problems, f"code cells that differ between the editions: {problems}"
+
+
+@pytest.mark.pdf
+def test_the_chinese_printed_edition_prints_the_chinese_figures():
+    """The page the Chinese PDF is printed from (make pdf) holds no English figure at the place of one."""
+    pages = [REPO / "_build" / "singlehtml" / "print-edition.html",
+             REPO / "_build" / "zh_CN" / "singlehtml" / "print-edition.html"]
+    missing = [str(path) for path in pages if not path.is_file()]
+    if missing:
+        pytest.fail(f"no printable edition {missing}: run `make pdf`")
+    english, chinese = (_output_images(path, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"))
+                        for path in pages)
+    assert len(english) == len(chinese) >= 30, (len(english), len(chinese))
+    same = [zh.name for en, zh in zip(english, chinese) if en.read_bytes() == zh.read_bytes()]
+    assert not same, f"English figures in the Chinese printed edition: {same}"
