@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import sys
 
@@ -176,3 +177,25 @@ def test_the_chinese_printed_edition_prints_the_chinese_figures():
     assert len(english) == len(chinese) >= 30, (len(english), len(chinese))
     same = [zh.name for en, zh in zip(english, chinese) if en.read_bytes() == zh.read_bytes()]
     assert not same, f"English figures in the Chinese printed edition: {same}"
+
+
+def test_each_editions_downloadable_chapters_hold_its_own_figures_only():
+    """_sources/<page>.ipynb (the page's download menu): the figures of the page, no drawing in another language."""
+    folder = book_html_dir()
+    problems, compared = [], 0
+    for page, english_path, chinese_path, english, chinese in _pages():
+        for root, path, soup in ((folder, english_path, english), (folder / EDITIONS[LANGUAGE]["folder"], chinese_path, chinese)):
+            notebook = root / "_sources" / f"{page}.ipynb"
+            if not notebook.is_file():
+                continue
+            on_page = {image.name for image in _output_images(path, soup)}
+            for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+                for output in cell.get("outputs", []):
+                    if "image/png" not in output.get("data", {}):
+                        continue
+                    compared += 1
+                    name = hashlib.sha256(base64.b64decode(output["data"]["image/png"])).hexdigest() + ".png"
+                    if name not in on_page or "editions" in output.get("metadata", {}).get("image/png", {}):
+                        problems.append(f"{notebook.relative_to(folder)}: a figure not on its page, or with other drawings")
+    assert not problems, "\n".join(problems)
+    assert compared >= 60, f"only {compared} figures in the downloadable chapters of both editions"
