@@ -31,7 +31,8 @@ import re
 
 import translations
 
-__all__ = ["DOMAIN", "has_words", "translate_text", "figure_in", "drawn_texts", "table_in", "book_languages"]
+__all__ = ["DOMAIN", "has_words", "translate_text", "figure_in", "text_artists", "drawn_texts", "table_in",
+           "book_languages"]
 
 #: The catalog of the words figures and tables show: ``locale/<lang>/LC_MESSAGES/figures.po``.
 DOMAIN = "figures"
@@ -115,7 +116,8 @@ def translate_text(text, language):
         f"{{name}} fields for its numbers)")
 
 
-def _texts(fig):
+def text_artists(fig):
+    """The visible Text artists of a figure that show some text."""
     from matplotlib.text import Text
 
     return [text for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
@@ -124,7 +126,7 @@ def _texts(fig):
 def drawn_texts(fig):
     """The texts a drawn figure shows (titles, labels, legend entries, tick labels, annotations)."""
     fig.canvas.draw()
-    return [text.get_text() for text in _texts(fig)]
+    return [text.get_text() for text in text_artists(fig)]
 
 
 def _translated_ticks(formatter, language):
@@ -176,7 +178,7 @@ def figure_in(fig, language):
                 for ticker in (axis.major, axis.minor):
                     tickers.append((ticker, ticker.formatter))
                     ticker.formatter = _translated_ticks(ticker.formatter, language)
-        for text in _texts(fig):  # tick labels come from the formatters at the next drawing
+        for text in text_artists(fig):  # tick labels come from the formatters at the next drawing
             before = text.get_text()
             after = translate_text(before, language)
             if after != before:

@@ -330,7 +330,7 @@ def _png(fig, dpi, css_dpi):
     data = buffer.getvalue()
     width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
     scale = css_dpi / dpi
-    texts = [text.get_text() for text in figure_words._texts(fig)]
+    texts = [text.get_text() for text in figure_words.text_artists(fig)]
     return base64.b64encode(data).decode("ascii"), {"width": round(width * scale), "height": round(height * scale)}, texts
 
 
@@ -370,6 +370,10 @@ def use_book_figures(dpi=144, css_dpi=96):
     background, and the PNG records in its text chunk :data:`TEXT_PX_KEY` the
     height in its own pixels of the smallest font it uses, so that the book's
     tests can check that every figure's text is readable where it is shown.
+
+    The figure's words are in the reader's language (``$BOOK_LANGUAGE``, English by
+    default), and the output's metadata holds the figure drawn in the book's other
+    languages, from the catalogs ``figures.po`` (:mod:`bookkit.figure_words`).
 
     Call it once, after importing ``matplotlib.pyplot``; a later
     ``%config InlineBackend.figure_formats = ...`` replaces it.
