@@ -26,6 +26,7 @@ import io
 
 import numpy as np
 
+from . import figure_words
 from .tables import markdown_table, markdown_text, number, show_table
 
 __all__ = [
@@ -317,13 +318,11 @@ def smallest_text_pt(fig):
     return min(sizes) if sizes else None
 
 
-def _book_png(fig, dpi, css_dpi):
-    """PNG of a figure for the book: tight, white, ``dpi``; shown at ``css_dpi`` CSS px per inch."""
+def _png(fig, dpi, css_dpi):
+    """PNG (base64) of a figure for the book, its size in CSS px, and the texts it draws."""
     import base64
     import struct
 
-    if not fig.axes and not fig.texts and not fig.images and not fig.patches:
-        return None
     smallest = smallest_text_pt(fig)
     metadata = {TEXT_PX_KEY: "none" if smallest is None else f"{smallest * dpi / 72:.2f}"}
     buffer = io.BytesIO()
@@ -331,7 +330,36 @@ def _book_png(fig, dpi, css_dpi):
     data = buffer.getvalue()
     width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
     scale = css_dpi / dpi
-    return base64.b64encode(data).decode("ascii"), {"width": round(width * scale), "height": round(height * scale)}
+    texts = [text.get_text() for text in figure_words.text_artists(fig)]
+    return base64.b64encode(data).decode("ascii"), {"width": round(width * scale), "height": round(height * scale)}, texts
+
+
+def _book_png(fig, dpi, css_dpi):
+    """PNG of a figure for the book: tight, white, ``dpi``; shown at ``css_dpi`` CSS px per inch.
+
+    The PNG is drawn in the reader's language (``$BOOK_LANGUAGE``, English by default); the
+    output's metadata ``editions`` holds it drawn in each other language of the book, with
+    the texts each draws, for the translated editions (``book/_ext/edition_outputs.py``).
+    A language whose catalog lacks one of the figure's texts gets ``{"untranslated": message}``
+    instead (and the reader's own figures are shown in English rather than not at all).
+    """
+    import translations
+
+    if not fig.axes and not fig.texts and not fig.images and not fig.patches:
+        return None
+    language = translations.language_code(domain=figure_words.DOMAIN)
+    editions = {}
+    for other in figure_words.book_languages():
+        try:
+            with figure_words.figure_in(fig, other):
+                data, size, texts = _png(fig, dpi, css_dpi)
+        except translations.Untranslated as error:  # a reader's own figure: shown, in English
+            editions[other] = {"untranslated": str(error)}
+        else:
+            editions[other] = dict(size, data=data, texts=texts)
+    main = editions.pop(language) if "data" in editions[language] else dict(editions["en"])
+    return main["data"], {"width": main["width"], "height": main["height"], "texts": main["texts"],
+                          "editions": editions}
 
 
 def use_book_figures(dpi=144, css_dpi=96):
@@ -342,6 +370,10 @@ def use_book_figures(dpi=144, css_dpi=96):
     background, and the PNG records in its text chunk :data:`TEXT_PX_KEY` the
     height in its own pixels of the smallest font it uses, so that the book's
     tests can check that every figure's text is readable where it is shown.
+
+    The figure's words are in the reader's language (``$BOOK_LANGUAGE``, English by
+    default), and the output's metadata holds the figure drawn in the book's other
+    languages, from the catalogs ``figures.po`` (:mod:`bookkit.figure_words`).
 
     Call it once, after importing ``matplotlib.pyplot``; a later
     ``%config InlineBackend.figure_formats = ...`` replaces it.

@@ -41,7 +41,11 @@ def markdown_table(header, rows):
     """A Markdown table that the book and JupyterLab render as a table.
 
     Make it the last expression of a cell to show it (or pass it to
-    ``IPython.display.display``); :func:`show_table` shows it at once.
+    ``IPython.display.display``); :func:`show_table` shows it at once. Its words
+    (header and cells) are in the reader's language (``$BOOK_LANGUAGE``, English by
+    default), from the catalog ``figures.po`` (:mod:`bookkit.figure_words`); the
+    metadata ``editions`` holds the table in each other language of the book (and
+    ``untranslated`` the message of a language whose catalog lacks one of its words).
 
     Parameters
     ----------
@@ -61,7 +65,20 @@ def markdown_table(header, rows):
     """
     from IPython.display import Markdown
 
-    return Markdown(markdown_text(header, rows))
+    import translations
+
+    from .figure_words import DOMAIN, book_languages, table_in
+
+    rows = [list(row) for row in rows]
+    editions, untranslated = {}, {}
+    for language in book_languages():
+        try:
+            editions[language] = markdown_text(*table_in(header, rows, language))
+        except translations.Untranslated as error:
+            untranslated[language] = str(error)
+    language = translations.language_code(domain=DOMAIN)
+    main = editions.pop(language) if language in editions else editions["en"]
+    return Markdown(main, metadata={"editions": editions, "untranslated": untranslated})
 
 
 def show_table(header, rows):

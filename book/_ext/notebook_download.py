@@ -119,6 +119,7 @@ def _is_chapter(app, docname):
 def notebook_for_download(app, docname):
     """The chapter's executed notebook, with outputs and Markdown that JupyterLab renders."""
     import nbformat
+    from edition_outputs import output_in_language  # book/_ext, on the path as a local extension
 
     path = Path(app.env.mystnb_config.output_folder) / (docname + ".ipynb")
     notebook = nbformat.read(path, as_version=4)
@@ -147,6 +148,7 @@ def notebook_for_download(app, docname):
         if cell.cell_type == "markdown":
             cell.source = rewrite(cell.source)
         for output in cell.get("outputs", []):
+            output_in_language(output, app.config.language)  # the edition's figures and tables only
             if "text/markdown" in output.get("data", {}):
                 output.data["text/markdown"] = rewrite(output.data["text/markdown"])
     nbformat.validate(notebook)
