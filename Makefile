@@ -46,8 +46,13 @@ STATIC_CHANGED = $(shell find _static bookkit/static bookkit/explorer/transposed
 
 # After the English edition: the message templates and the translated editions
 # (mk/translations.mk), which reuse the chapters' executed outputs.
+# The execution cache is keyed on the chapters' code only: what the chapters draw and compute with (the library,
+# bookkit, and the catalog of the figures' words, drawn in both languages as the chapters run) makes it stale too.
+CACHE_STALE = $(shell test -e _build/.jupyter_cache/global.db && find source_lib bookkit translations locale/*/LC_MESSAGES/figures.po -type f -name "*.p[yo]" -newer _build/.jupyter_cache/global.db 2>/dev/null | head -n 1)
+
 book: setup
-	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(STATIC_CHANGED),--all)
+	$(if $(CACHE_STALE),@echo "$(CACHE_STALE) changed since the chapters ran: running them again" && rm -rf _build/.jupyter_cache)
+	$(BIN)/jupyter-book build . -W -n --keep-going $(if $(or $(STATIC_CHANGED),$(CACHE_STALE)),--all)
 	$(MAKE) --no-print-directory book-editions
 
 test: setup system-deps lint book pdf
