@@ -56,7 +56,7 @@ def what_failed(entry):
         if any(words in message for words in _TIME):
             return "ran out of time", {}
         if "stopped" in message or "died" in message:
-            return "the kernel stopped", {}
+            return "the notebook's kernel stopped", {}
         return "the grader could not call the function", {}
     parsed = parse_case(message)
     if parsed is None:
