@@ -27,6 +27,7 @@ class Numbers:
     configurations: int  # failing configurations whose call was read
     configuration_students: int
     times: list  # [(student, status, seconds)], slowest first
+    feedback: int = 0  # graded submissions with a feedback page
     failures_from_notebooks: int = 0  # graded submissions whose failures were read from the graded notebook
     stats: dict = field(default_factory=dict)
 
@@ -82,6 +83,7 @@ def compute(data):
         missing=[s.student for s in submissions if s.status == "not submitted"],
         cells=cells, groups=groups, parameters=parameters, configurations=len(configurations),
         configuration_students=len(everyone), times=times,
+        feedback=sum(s.feedback for s in graded),
         failures_from_notebooks=sum(s.tests_from == "notebook" for s in graded),
         stats={"scores": _stats(scores), "seconds": _stats([t[2] for t in times])},
     )

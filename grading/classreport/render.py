@@ -97,8 +97,8 @@ def page(all_numbers, language, course_title, written_at):
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">',
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{w.html('Class report')}: {escape(course_title)}</title><style>{STYLE}</style></head><body>",
-             f"<h1>{w.html('Class report')}: {escape(course_title)}</h1>",
+             f"<title>{w.html('Class report: {course}', course=course_title)}</title><style>{STYLE}</style>",
+             f"</head><body><h1>{w.html('Class report: {course}', course=course_title)}</h1>",
              f"<p class=\"note\">{w.html(WRITTEN, when=written_at)}</p>"]
     if not all_numbers:
         parts.append(f"<p>{w.html('This course has no assignment.')}</p>")
@@ -139,6 +139,7 @@ def _summary(w, n):
         (w.html("maximum score"), _n(n.max_score)),
         (w.html("submitted"), n.submitted),
         (w.html("graded"), n.counts["graded"]),
+        (w.html("graded, with a feedback page"), n.feedback),
         (w.html("not graded"), n.counts["not graded"]),
         (w.html("no notebook"), n.counts["no notebook"]),
         (w.html("not submitted"), n.counts["not submitted"]),
@@ -203,7 +204,7 @@ def _failures(w, n):
         part = w("hidden") if g.part == "hidden" else w("visible")
         example = (f"{w.html('example, from {student}:', student=clean(g.example_student))}"
                    f"<pre>{escape(clean(g.example))}</pre>") if g.example else ""
-        rows.append((f"<code>{escape(g.cell)}</code> ({escape(part)})", f"{escape(what)}{hint}", g.count,
+        rows.append((f"<code>{escape(g.cell)}</code><br>{escape(part)}", f"{escape(what)}{hint}", g.count,
                      len(g.students), example))
     return (f"<h3>{w.html('Commonest failures')}</h3><p>{w.html(GROUPED)}</p>"
             + _table([w("test cell"), w("what failed"), w("failures"), w("students"), w("one example")], rows,

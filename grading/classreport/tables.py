@@ -19,7 +19,7 @@ def write_tables(folder, all_numbers):
     summary, scores, unfinished, cells, failures, parameters, timing = ([] for _ in range(7))
     for n in all_numbers:
         stats = n.stats.get("scores", {})
-        summary.append([n.name, n.max_score, n.submitted, n.counts["graded"], n.counts["not graded"],
+        summary.append([n.name, n.max_score, n.submitted, n.counts["graded"], n.feedback, n.counts["not graded"],
                         n.counts["no notebook"], n.counts["not submitted"], *(_number(stats.get(k)) for k in
                                                                                ("mean", "median", "min", "max"))])
         scores += [[n.name, score, count] for score, count in n.distribution]
@@ -34,7 +34,7 @@ def write_tables(folder, all_numbers):
                        for _, label, count, students in n.parameters]
         timing += [[n.name, student, status, seconds] for student, status, seconds in n.times]
     headers = (
-        ["assignment", "max_score", "submitted", "graded", "not_graded", "no_notebook", "not_submitted",
+        ["assignment", "max_score", "submitted", "graded", "feedback_written", "not_graded", "no_notebook", "not_submitted",
          "mean_score", "median_score", "min_score", "max_score_reached"],
         ["assignment", "score", "students"],
         ["assignment", "student_id", "status", "why"],

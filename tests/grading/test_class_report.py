@@ -150,6 +150,8 @@ class TestNumbers:
         scores = [score for score, _ in truth.values()]
         assert row["assignment"] == A and float(row["max_score"]) == 10
         assert int(row["graded"]) == len(truth) == statuses["graded"] == 4
+        pages = [s for s in truth if list((root / "feedback" / s / A).glob("*.html"))]
+        assert int(row["feedback_written"]) == len(pages) == 4
         assert int(row["not_graded"]) == statuses["not graded"] == 1
         assert int(row["no_notebook"]) == statuses["no notebook"] == 1
         assert int(row["not_submitted"]) == statuses["not submitted"] == 1
@@ -308,7 +310,7 @@ def test_the_chinese_page_has_no_untranslated_word(graded):
         prose = prose.replace(allowed, " ")
     prose = re.sub(r"\b\w*Error\b", " ", prose)
     assert not re.findall(r"[A-Za-z]{2,}", prose), re.findall(r"[A-Za-z]{2,}.{0,40}", prose)
-    assert "班级报告" in prose and "最常见的失败" in prose
+    assert "班级报告：" in prose and "最常见的失败" in prose
     english = Page((graded["en"] / "index.html").read_text(encoding="utf-8"))
     assert "Commonest failures" in " ".join(english.prose)
 
@@ -320,6 +322,7 @@ def test_the_pages_numbers_are_the_csvs(graded):
     page = (graded["en"] / "index.html").read_text(encoding="utf-8")
     (row,) = read_csv(graded["en"], "summary.csv")
     for label, column in (("submitted", "submitted"), ("graded", "graded"), ("not graded", "not_graded"),
+                          ("graded, with a feedback page", "feedback_written"),
                           ("no notebook", "no_notebook"), ("not submitted", "not_submitted")):
         assert f'<tr><td>{label}</td><td class="n">{row[column]}</td></tr>' in page
     for cell in read_csv(graded["en"], "test-cells.csv"):
