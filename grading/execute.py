@@ -168,6 +168,9 @@ class GuardedExecute(Execute):
                     cell = self.nb.cells[index]
                     if self._stopped is not None:
                         cell.outputs = [_error_output(outcomes.NOT_RUN, self._stopped)]
+                        if is_test_cell(teacher.get(grade_id(cell), {})):
+                            testlog.record(self._notebook_name, grade_id(cell), KernelCallFailed(self._stopped),
+                                           False, 0)
                         continue
                     mine = teacher.get(grade_id(cell))
                     began = time.monotonic()

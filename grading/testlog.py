@@ -1,7 +1,8 @@
 """Each test cell's outcome while a submission is graded: what the class report groups.
 
 :class:`grading.execute.GuardedExecute` calls :func:`record` after every test cell it
-runs (in the child that grades one submission); :func:`grading.autograde.autograde_job`
+runs, and for each test cell it could not run after the kernel died or stayed stuck
+(in the child that grades one submission); :func:`grading.autograde.autograde_job`
 :func:`take`\\ s the list once nbgrader is done and returns it with the record, and
 :func:`grading.record.finish` keeps it in the submission's result (``tests``), in
 ``.grading/graded/`` and ``.grading/reports/``. The grades do not depend on it: nbgrader

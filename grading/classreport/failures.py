@@ -30,7 +30,7 @@ _KINDS = (
     (re.compile(r": expected a function"), "not a function"),
     (re.compile(r": expected "), "wrong value"),
 )
-_TIME = ("ran out of time", "the test ran out of time")
+_TIME = ("ran out of time", "timed out")
 
 
 @dataclass
@@ -52,7 +52,7 @@ def what_failed(entry):
     error = str(entry.get("error", "")) or "Exception"
     if message == HIDDEN_FAILED:
         return "a hidden test failed ({error}); its message was not recorded", {"error": error}
-    if error == "KernelCallFailed":
+    if error in ("KernelCallFailed", "NotRun"):
         if any(words in message for words in _TIME):
             return "ran out of time", {}
         if "stopped" in message or "died" in message:

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 A, NB = "01-output-size", "output_size"
 ATTACK = "<script>alert(2)</script><img src=http://evil.example/x.png>"
 FILE_ATTACK = "<b onmouseover=alert(3)>notes.txt"
-STUDENTS = ("alice", "bob", "carol", "dave", "erin", "frank", "gina")
+STUDENTS = ("alice", "bob", "carol", "dave", "erin", "frank", "gina", "henry")
 
 slow = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
 
@@ -80,6 +80,8 @@ def graded(tmp_path_factory):
     write_submission(root, "dave", A, {NB + ".ipynb": answered(course, A, NB, {"conv-size": (
         "def conv2d_output_size(size, kernel_size, stride=1, padding=0, dilation=1):\n"
         f"    raise ValueError({ATTACK!r})")})})
+    write_submission(root, "henry", A, {NB + ".ipynb": answered(course, A, NB, {  # the kernel dies in part 2
+        "conv-size": "import os\nos._exit(1)"})})
     write_submission(root, "erin", A, {NB + ".ipynb": "{ not a notebook"})
     write_submission(root, "frank", A, {FILE_ATTACK: "no notebook here"})
     (root / "roster.csv").write_text("id,name\n" + "".join(f"{s},{s.title()}\n" for s in STUDENTS))
@@ -128,7 +130,9 @@ def failure_messages(root, student):
     for cell, part in feedback_truth(root, student).items():
         if part == "visible":
             section = page.split(f'data-grader="test" data-grade-id="{cell}"', 1)[1]
-            messages[cell] = re.search(r"(?:CheckFailed|ForbiddenCall): (.*)", section).group(1)
+            found = re.search(r"(?:CheckFailed|ForbiddenCall): (.*)", section.split("<section ", 1)[0])
+            if found:  # (a cell the grader could not run names no call)
+                messages[cell] = found.group(1)
     log = (root / ".grading" / "logs" / A / f"{student}.log").read_text(encoding="utf-8")
     for cell, line in re.findall(r"\] (\S+): a hidden test failed .*\n\s+\w+: (.*)", log):
         messages[cell] = line
@@ -149,13 +153,13 @@ class TestNumbers:
         (row,) = read_csv(graded["en"], "summary.csv")
         scores = [score for score, _ in truth.values()]
         assert row["assignment"] == A and float(row["max_score"]) == 10
-        assert int(row["graded"]) == len(truth) == statuses["graded"] == 4
+        assert int(row["graded"]) == len(truth) == statuses["graded"] == 5
         pages = [s for s in truth if list((root / "feedback" / s / A).glob("*.html"))]
-        assert int(row["feedback_written"]) == len(pages) == 4
+        assert int(row["feedback_written"]) == len(pages) == 5
         assert int(row["not_graded"]) == statuses["not graded"] == 1
         assert int(row["no_notebook"]) == statuses["no notebook"] == 1
         assert int(row["not_submitted"]) == statuses["not submitted"] == 1
-        assert int(row["submitted"]) == 6
+        assert int(row["submitted"]) == 7
         assert float(row["mean_score"]) == pytest.approx(statistics.fmean(scores))
         assert float(row["median_score"]) == pytest.approx(statistics.median(scores))
         assert (float(row["min_score"]), float(row["max_score_reached"])) == (min(scores), max(scores))
@@ -188,6 +192,7 @@ class TestNumbers:
         assert feedback["bob"]["test-transpose-size"] == "visible"
         assert feedback["carol"]["test-transpose-size"] == "hidden"
         assert feedback["dave"]["test-conv-size"] == "visible"
+        assert [feedback["henry"][cell] for cell in order] == ["passed", "visible", "visible", "visible"]
 
     def test_failures_are_grouped_by_what_failed_with_an_example_each(self, graded):
         root = graded["root"]
@@ -201,6 +206,9 @@ class TestNumbers:
         assert dilation["hint"].startswith("each of the size-1 gaps")
         raised = by[("test-conv-size", "visible", "your function raised ValueError")]
         assert raised["example_student_id"] == "dave" and ATTACK in raised["example_message"]
+        died = by[("test-conv-size", "visible", "the notebook's kernel stopped")]
+        assert died["example_student_id"] == "henry" and int(died["failures"]) == 1
+        assert int(by[("test-output-padding", "visible", "the notebook's kernel stopped")]["failures"]) == 1
         hidden = by[("test-transpose-size", "hidden", "wrong value")]
         assert hidden["example_student_id"] == "carol" and hidden["hint"] == ""
         counts = [int(g["failures"]) for g in groups]
@@ -209,7 +217,7 @@ class TestNumbers:
     def test_the_settings_of_the_failing_configurations_are_counted(self, graded):
         root = graded["root"]
         configurations = []
-        for student in ("alice", "bob", "carol", "dave"):
+        for student in ("alice", "bob", "carol", "dave", "henry"):
             configurations += failure_messages(root, student).values()
         assert len(configurations) == 5
         rows = {r["setting"]: r for r in read_csv(graded["en"], "parameters.csv")}
@@ -366,7 +374,7 @@ def test_records_of_an_older_grader_or_damaged_ones_give_a_page(graded, tmp_path
     kinds = {(g["part"], g["what_failed"]) for g in read_csv(root / "class-report", "failures.csv")}
     assert ("hidden", "a hidden test failed (CheckFailed); its message was not recorded") in kinds
     page = (root / "class-report" / "index.html").read_text(encoding="utf-8")
-    assert "4 submissions were graded before the grader recorded each test cell" in page
+    assert "5 submissions were graded before the grader recorded each test cell" in page
     reports.write_text("not json")
     report(root, A)
 
