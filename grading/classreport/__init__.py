@@ -17,6 +17,7 @@ gradebook or anything the grader reads; only the files named above are replaced.
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 
 FOLDER = "class-report"
@@ -41,7 +42,15 @@ def write_class_report(course, names, language=None, folder=None, say=print):
     folder = os.path.abspath(folder or os.path.join(course.root, FOLDER))
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise ReportError(f"{folder} is a file, not a folder: move it away or give another --output folder")
-    numbers = [compute(data) for data in collect(course, names)]
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        collected = collect(course, names)
+    except SQLAlchemyError as error:
+        where = re.sub(r"//[^@/]*@", "//", course.db_url)  # without a password
+        raise ReportError(f"cannot read the gradebook {where}: {str(error).splitlines()[0]} "
+                          "(is the database running, and NBGRADER_DB_URL the one you grade with?)") from None
+    numbers = [compute(data) for data in collected]
     html = page(numbers, language, os.path.basename(course.root),
                 datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     mine = [PAGE, *FILES]

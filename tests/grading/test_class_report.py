@@ -422,3 +422,13 @@ def test_a_wrong_language_or_a_file_in_the_way_is_refused_with_a_message(tmp_pat
     blocked = run_grading(root, "class-report")
     assert blocked.returncode == 2 and "is a file, not a folder" in blocked.stdout
     assert (root / "class-report").read_text() == "a file"
+
+
+def test_a_gradebook_that_cannot_be_read_is_named_without_its_password(tmp_path):
+    root = tmp_path / "course"
+    course_copy(root)
+    url = "postgresql+psycopg2://teacher:secret-word@127.0.0.1:9/gradebook"  # nothing listens on port 9
+    result = run_grading(root, "class-report", env={"NBGRADER_DB_URL": url})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot read the gradebook postgresql+psycopg2://127.0.0.1:9/gradebook" in result.stdout
+    assert "secret-word" not in result.stdout + result.stderr and "Traceback" not in result.stderr
