@@ -7,6 +7,7 @@
     python -m grading grade all [--workers N]       every assignment, in one run
     python -m grading validate NOTEBOOK             run a notebook's tests; exit 1 if one fails
     python -m grading student-copy FOLDER           the exercises for students, without solutions or hidden tests
+    python -m grading class-report [ASSIGNMENT]     what the class got wrong: class-report/index.html and CSVs
 """
 
 from __future__ import annotations
@@ -105,6 +106,20 @@ def _parser():
     grade.add_argument("--scheduler", default=os.environ.get("GRADING_SCHEDULER") or None, metavar="ADDRESS",
                        help="grade on a Dask cluster (tcp://host:8786) instead of this machine's cores")
 
+    report = commands.add_parser(
+        "class-report",
+        help="after grading: the class's scores, pass rates, commonest failures and times on one page",
+        description=(
+            "Writes class-report/index.html (one self-contained page, a section per assignment) and "
+            "class-report/*.csv with the same numbers, from the gradebook, the grader's records and the "
+            "feedback. Only those files are replaced; nothing the grader reads is written."
+        ),
+    )
+    report.add_argument("assignment", nargs="?", default="all", help="one assignment, or 'all' (the default)")
+    report.add_argument("--language", default=None,
+                        help="en (default, or $BOOK_LANGUAGE) or zh_CN: the words of the page")
+    report.add_argument("--output", default=None, metavar="FOLDER", help="where to write it (default: class-report)")
+
     from .cluster import parser_for
 
     parser_for(commands)
@@ -123,6 +138,8 @@ def main(argv=None):
         options.notebook = os.path.abspath(options.notebook)
     if options.command == "student-copy":
         options.folder = os.path.abspath(options.folder)
+    if options.command == "class-report" and options.output:
+        options.output = os.path.abspath(options.output)
     root = os.path.abspath(options.course_dir)
     os.chdir(root)  # nbgrader reads nbgrader_config.py from the working directory
     if root not in sys.path:
@@ -164,6 +181,16 @@ def main(argv=None):
             write_student_copy(course.root, options.folder, git=not options.no_git)
         except StudentCopyError as error:
             print(f"cannot write the student copy: {error}")
+            return 2
+    elif options.command == "class-report":
+        from .classreport import ReportError, write_class_report
+
+        names = list(course.assignments) if options.assignment == "all" else [
+            course.assignment(options.assignment).name]
+        try:
+            write_class_report(course, names, options.language, options.output)
+        except ReportError as error:
+            print(f"cannot write the class report: {error}")
             return 2
     elif options.command == "grade":
         from .grade import grade_assignments

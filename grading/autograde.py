@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import report
+from . import report, testlog
 from .submissions import STAGED
 
 # Settings of the run that a worker needs (the rest stays with the coordinator).
@@ -60,6 +60,7 @@ def autograde_job(course, assignment, student, stems, options, template,
         ]
         if autograded_root:
             argv.append(f"--CourseDirectory.autograded_directory={autograded_root}")
+        testlog.take()  # only this submission's test cells
         app = AutogradeApp()
         app.initialize(argv)
         # The submission's kernels boot while nbgrader sanitizes it and reads the gradebook.
@@ -77,7 +78,7 @@ def autograde_job(course, assignment, student, stems, options, template,
             failed += more_failed
             notes += more_notes
         os.remove(database)
-        return {"record": record, "failed": failed, "notes": notes}
+        return {"record": record, "failed": failed, "notes": notes, "tests": testlog.take()}
 
     return run
 

@@ -48,7 +48,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from . import nbgrader_private, outcomes, seeds
+from . import nbgrader_private, outcomes, seeds, testlog
 from .cells import grade_id, is_setup_cell, is_test_cell
 from .fromcode import flag_output, missing_answer_cells, run_order
 from .hidden import HIDDEN_FAILED, HIDDEN_PRINTED, HiddenTests, context_for, error_family
@@ -123,6 +123,7 @@ class GuardedExecute(Execute):
         self._ran_out = False  # a call of the student's code ran out of time: later test cells get less
         self._budget = self.timeout or 30
         self._stopped = None
+        self._notebook_name = str(((resources or {}).get("nbgrader") or {}).get("notebook", ""))
         source = self._source_notebook(resources)
         policy = assignment_policy(source)
         self.allows_torch = policy.allow_torch
@@ -167,6 +168,9 @@ class GuardedExecute(Execute):
                     cell = self.nb.cells[index]
                     if self._stopped is not None:
                         cell.outputs = [_error_output(outcomes.NOT_RUN, self._stopped)]
+                        if is_test_cell(teacher.get(grade_id(cell), {})):
+                            testlog.record(self._notebook_name, grade_id(cell), KernelCallFailed(self._stopped),
+                                           False, 0)
                         continue
                     mine = teacher.get(grade_id(cell))
                     began = time.monotonic()
@@ -283,11 +287,13 @@ class GuardedExecute(Execute):
         self._printed_in_hidden = []
         self._test_notes = []
         self._tests = tests
+        began = time.monotonic()
         try:
             with seeds.grading_context(dataclasses.replace(self._seeds, test=grade_id)):
                 printed, error, lines = tests.run_test(cell.source, f"<test cell {grade_id}>")
         finally:
             self._limit_key = None
+        testlog.record(self._notebook_name, grade_id, error, tests.in_hidden, time.monotonic() - began)
         outputs = []
         if printed:
             outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))

@@ -34,6 +34,7 @@ class Result:
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     seconds: float = 0.0
+    tests: list | None = None  # each test cell's outcome (grading.testlog); None when not recorded
 
 
 @dataclass

@@ -70,4 +70,5 @@ def finish(course, job, outcome, options, in_process=False):
     result.notebooks = scores["notebooks"]
     result.failed_tests += outcome["failed"]
     result.notes += outcome["notes"]
+    result.tests = outcome.get("tests")
     mark_graded(course, name, submission.student, job.digest, asdict(result))

@@ -17,10 +17,12 @@
 #        [ROSTER=class.csv]               the class list: who was expected (remembered for later runs)
 #        [TIMEOUT=60] [STUDENT=alice]     per-cell time limit in seconds; one student only
 #        [UNSAFE_NO_SANDBOX=1]            run submissions outside the sandbox (trusted notebooks only)
+#   make class-report [ASSIGNMENT=name] [LANGUAGE=zh_CN]  after grading: class-report/index.html (what the
+#                                         class got wrong, per test cell and setting; times) and class-report/*.csv
 #   make test-grading                     the grading tests, tests/grading (about 5 minutes on 2 cores)
 #   make bench-grading [STUDENTS=30] [CLUSTER=2]   class throughput against plain nbgrader (and on a local Dask cluster), where the time goes
 
-.PHONY: release check-release validate student-copy grade grade-all test-grading bench-grading
+.PHONY: release check-release validate student-copy grade grade-all class-report test-grading bench-grading
 
 student-copy: setup
 	@test -n "$(DEST)" || { echo "usage: make student-copy DEST=../course-student"; exit 2; }
@@ -48,6 +50,11 @@ grade: setup
 
 grade-all:
 	@$(MAKE) --no-print-directory grade ASSIGNMENT=all
+
+# LANGUAGE only when given on make's command line (the environment's LANGUAGE is gettext's, e.g. en_US:en)
+class-report: setup
+	$(BIN)/python -m grading class-report $(or $(ASSIGNMENT),all) \
+	  $(if $(filter command line,$(origin LANGUAGE)),--language "$(LANGUAGE)")
 
 test-grading: setup
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/grading
