@@ -24,6 +24,7 @@ BUILD = REPO / "_build"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from editions import DOMAIN, EDITIONS, write_search_dictionary  # noqa: E402
+
 from translations import translate  # noqa: E402  (editions put the repository's top on the path)
 
 # What each language changes besides the language itself: the fold buttons of code cells, whose

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import gettext
 import re
+import sys
 from pathlib import Path
 
-import sys
 import tomllib
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
@@ -110,8 +109,8 @@ def write_search_dictionary(target: Path, path: Path = GLOSSARY) -> Path:
 #: The glossary's terms that readers often search for by another word. For each, the catalog of a
 #: language gives the book's term (message "stride") and the words many tutorials and framework docs
 #: use instead (message "other words for stride", separated by spaces): that language's search index
-#: lists every page of the term under these words too (searching a common word for stride finds the pages about the glossary's term).
-#: The pages themselves keep the glossary's term.
+#: lists every page of the term under these words too (a common word for stride finds the pages about
+#: the glossary's term). The pages themselves keep the glossary's term.
 SEARCH_SYNONYM_TERMS = ("stride", "padding", "dilation", "dilation rate", "dilated convolution",
                         "output padding", "kernel")
 

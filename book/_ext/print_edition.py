@@ -59,13 +59,24 @@ def page_address(config, docname):
 INTERACTIVE = re.compile(r"<script|<input|<select|<button|<textarea|data-transposed-explorer", re.IGNORECASE)
 
 
-def _docname(node, default):
-    """The document an inlined node came from (singlehtml wraps each one in start_of_file)."""
-    while node is not None:
+def _docnames(document, default):
+    """The document each raw node came from: singlehtml wraps each inlined document in start_of_file.
+
+    Found by walking down the children lists (some transforms rebuild children without setting
+    their parent, so walking up from a node may miss its start_of_file).
+    """
+    found = {}
+
+    def walk(node, docname):
         if isinstance(node, addnodes.start_of_file):
-            return node["docname"]
-        node = node.parent
-    return default
+            docname = node["docname"]
+        if isinstance(node, nodes.raw):
+            found[id(node)] = docname
+        for child in getattr(node, "children", ()):
+            walk(child, docname)
+
+    walk(document, default)
+    return found
 
 
 class PrintFoldedCells(SphinxPostTransform):
@@ -100,11 +111,12 @@ class PrintInteractiveNote(SphinxPostTransform):
 
     def run(self, **kwargs):
         env = self.env
+        docnames = _docnames(self.document, env.docname)
         for raw in list(self.document.findall(nodes.raw)):
             if "html" not in raw.get("format", "").split() or not INTERACTIVE.search(raw.astext()):
                 continue
             explorer = "data-transposed-explorer" in raw.astext()
-            docname = EXPLORER_DOC if explorer else _docname(raw, env.docname)
+            docname = EXPLORER_DOC if explorer else docnames.get(id(raw), env.docname)
             title = env.titles[docname].astext() if docname in env.titles else docname
             from translations import translate_all
 

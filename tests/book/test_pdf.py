@@ -541,3 +541,16 @@ def test_the_explorer_is_printed_as_a_strip_of_its_four_steps(pdf):
     assert page is not None, f"the strip's caption is not printed in {pdf}: {caption}"
     images = PdfReader(str(pdf)).pages[page].images
     assert len(images) >= 1, f"p. {page + 1} of {pdf} prints the strip's caption but no image"
+
+
+def test_each_interactive_note_names_the_page_where_that_part_works(pdf):
+    """A quiz or widget in print is replaced by a note naming its own chapter's page on the website."""
+    soup = BeautifulSoup(pdf.print_page.read_text(encoding="utf-8"), "html.parser")
+    named = [code.get_text() for code in soup.select("article .print-interactive-note code")]
+    assert len(named) > 10, f"only {len(named)} notes for interactive parts in {pdf.print_page}"
+    root = book_html_dir()
+    site = re.compile(r"^[a-z]+://[^/]+/(.*?/)?(?=(zh/)?book/)")  # the website's address, when one is set
+    missing = sorted({page for page in named if not (root / site.sub("", page)).is_file()})
+    assert not missing, f"notes in {pdf} name pages the HTML edition does not have: {missing}"
+    pages = set(named)
+    assert len(pages) >= 8, f"the notes of {pdf} name only {sorted(pages)}: each quiz's note should name its chapter"

@@ -17,6 +17,7 @@ from support.book_paths import REPO
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import editions  # noqa: E402
+
 from translations import translate  # noqa: E402
 
 TRANSLATED = {"book/index", "book/lecture/01-concept"}
