@@ -471,8 +471,13 @@ def test_no_line_starts_with_closing_punctuation(pdf):
     """
     starts = []
     for number, text in enumerate(_page_texts(pdf), 1):
-        starts += [f"p. {number}: {line.strip()[:40]!r}" for line in text.splitlines()
-                   if re.match(rf" {{0,4}}[{CLOSING_PUNCTUATION}]", line)]
+        lines = text.splitlines()
+        for before, line in zip(["", *lines], lines):
+            match = re.match(rf" {{0,4}}([{CLOSING_PUNCTUATION}])", line)
+            # Bold Chinese, which the CJK font has no bold face for, is drawn twice, slightly shifted:
+            # pdftotext may set the second copy of a line's last character at the start of the next.
+            if match and not before.rstrip().endswith(match.group(1)):
+                starts.append(f"p. {number}: {line.strip()[:40]!r}")
     assert not starts, f"{len(starts)} lines of {pdf} start with closing punctuation: {starts[:10]}"
 
 
