@@ -23,14 +23,16 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "_build"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from editions import EDITIONS, write_search_dictionary  # noqa: E402
+from editions import DOMAIN, EDITIONS, write_search_dictionary  # noqa: E402
 
-# What each language changes besides the language itself.
+from translations import translate  # noqa: E402  (editions put the repository's top on the path)
+
+# What each language changes besides the language itself: the fold buttons of code cells, whose
+# words (English message ids) are translated from locale/<lang>/LC_MESSAGES/edition.po.
 LANGUAGE_OVERRIDES = {
     "zh_CN": {
-        # The fold buttons of code cells.
-        "nb_code_prompt_show": "显示代码",
-        "nb_code_prompt_hide": "隐藏代码",
+        "nb_code_prompt_show": "Show code",
+        "nb_code_prompt_hide": "Hide code",
     },
 }
 
@@ -44,7 +46,7 @@ def _overrides(language: str | None) -> dict:
     }
     if language:
         overrides["language"] = language
-        overrides.update(LANGUAGE_OVERRIDES.get(language, {}))
+        overrides.update({key: translate(text, language, DOMAIN) for key, text in LANGUAGE_OVERRIDES.get(language, {}).items()})
     if language and language.startswith("zh"):
         # Sphinx splits Chinese text into words with jieba; the glossary's terms are words too.
         dictionary = write_search_dictionary(BUILD / f"search-dictionary-{language}.txt")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import sys
 from pathlib import Path
 
 import tomllib
@@ -36,16 +37,21 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import publish_msgstr
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the module translations, at the repository's top
+from translations import translate  # noqa: E402
+
 SOURCE_LANGUAGE = "en"
-# The languages a reader can switch to, with the name the switch shows and the
-# folder of the edition under the English HTML.
+# The words of the editions (English message ids; their translations in
+# locale/<lang>/LC_MESSAGES/edition.po, read through the module translations).
+DOMAIN = "edition"
+# The languages a reader can switch to, with the name the switch shows (the language's
+# name in itself) and the folder of the edition under the English HTML.
 EDITIONS = {
     "en": {"folder": "", "name": "English", "hreflang": "en"},
-    "zh_CN": {"folder": "zh", "name": "中文", "hreflang": "zh-CN"},
+    "zh_CN": {"folder": "zh", "name": translate("Chinese", "zh_CN", DOMAIN), "hreflang": "zh-CN"},
 }
-UNTRANSLATED_NOTICE = {
-    "zh_CN": "本页尚未译成中文，以下是英文原文。",
-}
+#: The note at the top of a page that a language's catalogs do not translate yet (then in that language).
+UNTRANSLATED_NOTICE = "This page is not translated yet; the English original follows."
 TRANSLATED_PAGES = Path(__file__).resolve().parents[2] / "locale" / "translated-pages.toml"
 
 
@@ -100,18 +106,22 @@ def write_search_dictionary(target: Path, path: Path = GLOSSARY) -> Path:
     return target
 
 
-#: Words many Chinese tutorials and framework docs use where the book says its glossary's term: the
-#: Chinese search index lists every page of the term under these words too, so that searching 步长
-#: finds the pages about 步幅. The pages themselves keep the glossary's term.
-SEARCH_SYNONYMS = {
-    "步幅": ("步长", "步距"),
-    "填充": ("补零", "零填充"),
-    "膨胀": ("扩张", "空洞"),
-    "膨胀率": ("扩张率", "空洞率"),
-    "膨胀卷积": ("扩张卷积", "空洞卷积"),
-    "输出填充": ("输出补零",),
-    "卷积核": ("滤波器",),
-}
+#: The glossary's terms that readers often search for by another word. For each, the catalog of a
+#: language gives the book's term (message "stride") and the words many tutorials and framework docs
+#: use instead (message "other words for stride", separated by spaces): that language's search index
+#: lists every page of the term under these words too (a common word for stride finds the pages about
+#: the glossary's term). The pages themselves keep the glossary's term.
+SEARCH_SYNONYM_TERMS = ("stride", "padding", "dilation", "dilation rate", "dilated convolution",
+                        "output padding", "kernel")
+
+
+def search_synonyms(language="zh_CN"):
+    """The book's term -> the other words for it, in ``language`` (from its edition catalog)."""
+    return {translate(term, language, DOMAIN): tuple(translate(f"other words for {term}", language, DOMAIN).split())
+            for term in SEARCH_SYNONYM_TERMS}
+
+
+SEARCH_SYNONYMS = search_synonyms()
 
 
 def _chinese_search_with_synonyms():
@@ -370,8 +380,8 @@ def _untranslated_notice(app, doctree, docname):
     if docname in app.env.edition_pages.get(language, ()):
         return
     notice = nodes.admonition(classes=["note", "translation-pending"])
-    notice += nodes.title(text="注意" if language.startswith("zh") else "Note")
-    notice += nodes.paragraph(text=UNTRANSLATED_NOTICE.get(language, "This page is not translated yet."))
+    notice += nodes.title(text=translate("Note", language, DOMAIN))
+    notice += nodes.paragraph(text=translate(UNTRANSLATED_NOTICE, language, DOMAIN))
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None:
         title_index = section.first_child_matching_class(nodes.title)

@@ -6,8 +6,10 @@ Active only for Sphinx's ``singlehtml`` builder; the HTML book is untouched.
   outputs without the source: that code only draws the figure printed right after it.
 - Interactive parts cannot work on paper: the in-browser explorer and any HTML output
   that runs JavaScript or has form controls (quizzes, widgets) are replaced by a note
-  that names the page of the HTML edition where they work, with its path relative to
-  ``_build/html`` (the book is read offline, so there is no web address to give).
+  that names the page of the book's website where they work: its address when
+  ``book_site_url`` (``_config.yml``) is set, else its path from the website's root.
+- The explorer is printed as a strip of its four steps for its opening setting
+  (``print_explorer.py``), computed by the book's library and checked against PyTorch.
 - ``print-edition.css`` (next to this file) lays the page out for paper: no navigation,
   code wrapped instead of cut, tables and figures within the margins, a chapter per page.
 - The page is copied to ``print-edition.html`` at the output folder's top, where its links resolve.
@@ -15,6 +17,7 @@ Active only for Sphinx's ``singlehtml`` builder; the HTML book is untouched.
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -26,27 +29,54 @@ PAGE = "print-edition.html"  # what make pdf prints
 BUILDERS = ("singlehtml",)
 EXPLORER_DOC = "book/reference/40-explorer"
 
-# The note that replaces an interactive part, per edition: its words around the page's file.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the module translations, at the repository's top
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from print_explorer import STRIP, write_strip  # noqa: E402
+
+# The note that replaces an interactive part (English message ids; the Chinese in
+# locale/zh_CN/LC_MESSAGES/print.po): its words around the page's address.
 NOTE_WORDS = {
-    "en": {"explorer": "The interactive explorer works in the HTML edition only: page “{title}”, file ",
-           "part": "This interactive part works in the HTML edition only: page “{title}”, file ",
-           "end": " of the built book."},
-    "zh": {"explorer": "交互式探索器只能在 HTML 版中使用：见页面“{title}”，即构建结果中的 ",
-           "part": "这一交互部分只能在 HTML 版中使用：见页面“{title}”，即构建结果中的 ",
-           "end": "。"},
+    "explorer": "The interactive explorer works on the book's website only: page “{title}”, ",
+    "part": "This interactive part works on the book's website only: page “{title}”, ",
+    "end": ".",
 }
+# Where each edition's pages are on the website, below its root.
+EDITION_FOLDER = {"en": "", "zh_CN": "zh/"}
+
+
+def _edition(config):
+    return "zh_CN" if (config.language or "en").startswith("zh") else "en"
+
+
+def page_address(config, docname):
+    """The address of ``docname``'s page of this edition on the book's website (relative without a site URL)."""
+    path = f"{EDITION_FOLDER[_edition(config)]}{docname}.html"
+    site = (config.book_site_url or "").strip()
+    return (site.rstrip("/") + "/" + path) if site else path
+
 
 # What makes an HTML fragment interactive: scripts, form controls, the explorer's mount point.
 INTERACTIVE = re.compile(r"<script|<input|<select|<button|<textarea|data-transposed-explorer", re.IGNORECASE)
 
 
-def _docname(node, default):
-    """The document an inlined node came from (singlehtml wraps each one in start_of_file)."""
-    while node is not None:
+def _docnames(document, default):
+    """The document each raw node came from: singlehtml wraps each inlined document in start_of_file.
+
+    Found by walking down the children lists (some transforms rebuild children without setting
+    their parent, so walking up from a node may miss its start_of_file).
+    """
+    found = {}
+
+    def walk(node, docname):
         if isinstance(node, addnodes.start_of_file):
-            return node["docname"]
-        node = node.parent
-    return default
+            docname = node["docname"]
+        if isinstance(node, nodes.raw):
+            found[id(node)] = docname
+        for child in getattr(node, "children", ()):
+            walk(child, docname)
+
+    walk(document, default)
+    return found
 
 
 class PrintFoldedCells(SphinxPostTransform):
@@ -81,21 +111,26 @@ class PrintInteractiveNote(SphinxPostTransform):
 
     def run(self, **kwargs):
         env = self.env
+        docnames = _docnames(self.document, env.docname)
         for raw in list(self.document.findall(nodes.raw)):
             if "html" not in raw.get("format", "").split() or not INTERACTIVE.search(raw.astext()):
                 continue
             explorer = "data-transposed-explorer" in raw.astext()
-            docname = EXPLORER_DOC if explorer else _docname(raw, env.docname)
+            docname = EXPLORER_DOC if explorer else docnames.get(id(raw), env.docname)
             title = env.titles[docname].astext() if docname in env.titles else docname
-            words = NOTE_WORDS["zh" if (self.config.language or "en").startswith("zh") else "en"]
-            folder = "zh/" if words is NOTE_WORDS["zh"] else ""
+            from translations import translate_all
+
+            words = translate_all(NOTE_WORDS, _edition(self.config), "print")
             note = nodes.container(classes=["print-interactive-note"])
             para = nodes.paragraph()
             para += nodes.Text(words["explorer" if explorer else "part"].format(title=title))
-            para += nodes.literal(text=f"{folder}{docname}.html")
+            para += nodes.literal(text=page_address(self.config, docname))
             para += nodes.Text(words["end"])
             note += para
-            raw.replace_self(note)
+            if explorer and getattr(self.app.builder, "print_explorer_strip", None):
+                raw.replace_self([nodes.raw("", self.app.builder.print_explorer_strip, format="html"), note])
+            else:
+                raw.replace_self(note)
 
 
 def _add_css(app):
@@ -105,6 +140,17 @@ def _add_css(app):
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(__file__).with_name(CSS), static / CSS)
     app.add_css_file(CSS, priority=900)
+    # the explorer's strip: drawn once per build, in the edition's language
+    app.builder.print_explorer_strip = write_strip(static / STRIP, _edition(app.config), f"_static/{STRIP}")
+
+
+def _site_url_meta(app, pagename, templatename, context, doctree):
+    """The website's address in the printed page, for the title page print_pdf.py adds."""
+    if app.builder.name in BUILDERS:
+        from html import escape
+
+        tag = f'<meta name="book-site-url" content="{escape(app.config.book_site_url or "")}">\n'
+        context["metatags"] = context.get("metatags", "") + tag
 
 
 def _copy_to_root(app, exception):
@@ -117,6 +163,10 @@ def _copy_to_root(app, exception):
 
 
 def setup(app):
+    # The address of the book's website (e.g. https://example.org/transposed-convolution/): the PDFs name
+    # its pages and course bundles. Empty (the default): they name them by their path from the site's root.
+    app.add_config_value("book_site_url", "", "env", [str])
+    app.connect("html-page-context", _site_url_meta)
     app.add_post_transform(PrintFoldedCells)
     app.add_post_transform(PrintInteractiveNote)
     app.connect("builder-inited", _add_css)

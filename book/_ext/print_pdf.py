@@ -11,17 +11,18 @@ for MathJax to typeset every formula, then adds a title page and a table of cont
 with page numbers, and turns the parts of the table of contents (``_toc.yml``'s
 captions) into top-level headings, so the PDF's bookmarks read part > chapter > section
 (pypdf then gives each bookmark its heading's exact text).
-Chromium prints twice: the first PDF tells on which page each heading landed
-(``pdftotext``), the second carries those numbers in the table of contents.
+Chromium prints twice: the first PDF tells on which page each heading landed (the page
+of the heading's named destination, which each contents row links to), the second
+carries those numbers in the table of contents.
 """
 
 import argparse
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the module translations, at the repository's top
 
 CHROMIUM = "/usr/bin/chromium"
 MARGIN = {"top": "18mm", "bottom": "20mm", "left": "17mm", "right": "17mm"}
@@ -29,26 +30,43 @@ FOOTER = (
     '<div style="font-family: DejaVu Sans, sans-serif; font-size: 9pt; width: 100%; text-align: center;">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
 )
-SENTINEL = "END-OF-CONTENTS-7f3a"  # marks the contents' last page in the draft only
+# The words of the title page and the contents (English message ids; the Chinese in
+# locale/zh_CN/LC_MESSAGES/print.po, read through the module translations).
 TEXTS = {
-    "en": {
-        "contents": "Contents",
-        "edition": "Printed edition",
-        "note": "Every number, shape and figure in this book was computed when it was built and checked against PyTorch. "
-        "The interactive parts (the explorer, widgets, quizzes) work in the HTML edition: open "
-        "_build/html/index.html of the built book, no internet needed.",
-        "introduction": "Introduction",
-        "sentinel": SENTINEL,
-    },
-    "zh": {
-        "contents": "目录",
-        "edition": "印刷版",
-        "note": "本书中的每个数字、形状和图都在构建时计算，并与 PyTorch 核对。交互部分（探索器、小部件、测验）"
-        "请在 HTML 版中使用：打开构建结果中的 _build/html/zh/index.html，无需联网。",
-        "introduction": "引言",
-        "sentinel": SENTINEL,
-    },
+    "contents": "Contents",
+    "edition": "Printed edition",
+    "note": "Every number, shape and figure in this book was computed when it was built and checked against "
+    "PyTorch. The interactive parts (the explorer, widgets, quizzes) work on the book's website, the HTML "
+    "edition: {home}. The same website offers the course bundle {bundle}, to work on the chapters and the "
+    "exercises on your own computer.",
+    "introduction": "Introduction",
 }
+# Where the edition's home page and course bundle are on the book's website (relative to its root).
+EDITION_FILES = {
+    "en": {"home": "index.html", "bundle": "downloads/course-en.zip"},
+    "zh": {"home": "zh/index.html", "bundle": "zh/downloads/course-zh_CN.zip"},
+}
+
+
+def texts_for(lang, site_url=""):
+    """The title page's and the contents' words in ``lang``, the note naming the website and the bundle.
+
+    ``site_url`` is the website's address (``book_site_url`` in ``_config.yml``); without one, the
+    note names the files relative to the website's root.
+    """
+    from translations import translate_all
+
+    files = EDITION_FILES.get(lang, EDITION_FILES["en"])
+    texts = translate_all(TEXTS, "zh_CN" if lang.startswith("zh") else "en", "print")
+    address = {key: site_url_join(site_url, path) for key, path in files.items()}
+    texts["note"] = texts["note"].format(**address)
+    return texts
+
+
+def site_url_join(site_url, path):
+    """``path`` on the website at ``site_url`` (or ``path`` itself when no address is set)."""
+    return (site_url.rstrip("/") + "/" + path) if site_url else path
+
 
 # Every heading that prints (with the print style in place), in order: the bookmarks' titles.
 HEADINGS = r"""
@@ -174,11 +192,6 @@ PREPARE = r"""
     row.append(label, page);
     toc.appendChild(row);
   }
-  // where the contents end: the draft's page search starts after it (positioned, so no layout change)
-  const end = document.createElement('p');
-  end.className = 'print-toc-end';
-  end.textContent = texts.sentinel;
-  toc.appendChild(end);
   front.appendChild(toc);
   article.prepend(front);
   return entries;
@@ -198,8 +211,6 @@ STYLE = """
   .print-toc a { display: flex; gap: 0.5em; color: inherit; text-decoration: none; break-inside: avoid; }
   .print-toc-label { flex: 1; }
   .print-toc-page { min-width: 2.5em; text-align: right; font-variant-numeric: tabular-nums; }
-  .print-toc { position: relative; }
-  .print-toc-end { position: absolute; bottom: 0; right: 0; margin: 0; font-size: 8pt; }
   .print-toc-l1 { font-weight: bold; margin-top: 0.8em; }
   .print-toc-l2 { margin-left: 1em; margin-top: 0.25em; }
   .print-toc-l3 { margin-left: 2.5em; font-size: 0.9em; }
@@ -212,26 +223,20 @@ STYLE = """
 """
 
 
-def _squash(text):
-    """Text without white space: a heading may wrap, and formulas and code come out spaced."""
-    return re.sub(r"\s+", "", text)
-
-
 def _pages_of(pdf, entries):
-    """The page on which each heading starts, read from the PDF's text in reading order."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    pages = [_squash(page) for page in text.split("\f")]
-    # the body starts after the page where the contents end
-    current = next((i for i, page in enumerate(pages) if SENTINEL in page), 0) + 1
+    """The page on which each heading starts: the page of its named destination in the PDF.
+
+    Chromium writes a named destination for every element with an id that a link points to,
+    and each row of the contents links to its heading.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    destinations = reader.named_destinations
     numbers = []
     for entry in entries:
-        wanted = _squash(entry["text"])
-        found = next((i for i in range(current, len(pages)) if wanted in pages[i]), None)
-        if found is None:
-            numbers.append("")
-            continue
-        current = found
-        numbers.append(str(found + 1))
+        destination = destinations.get("/" + entry["id"]) or destinations.get(entry["id"])
+        numbers.append("" if destination is None else str(reader.get_destination_page_number(destination) + 1))
     return numbers
 
 
@@ -269,7 +274,6 @@ def _retitle_bookmarks(pdf, headings):
 def print_pdf(html, out, lang):
     from playwright.sync_api import sync_playwright
 
-    texts = TEXTS.get(lang, TEXTS["en"])
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with sync_playwright() as p:
@@ -281,6 +285,8 @@ def print_pdf(html, out, lang):
             page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
             page.evaluate("() => MathJax.startup.promise")
             page.evaluate("() => document.fonts.ready")
+            site_url = page.evaluate("() => (document.querySelector('meta[name=book-site-url]') || {}).content || ''")
+            texts = texts_for(lang, site_url)
             entries = page.evaluate(PREPARE, texts)
             page.evaluate(LINKS_INSIDE)
             page.add_style_tag(content=STYLE)
@@ -302,7 +308,6 @@ def print_pdf(html, out, lang):
             page.evaluate(
                 """(numbers) => {
                   document.querySelectorAll('.print-toc-page').forEach((el, i) => { el.textContent = numbers[i]; });
-                  document.querySelectorAll('.print-toc-end').forEach(el => el.remove());
                 }""",
                 numbers,
             )

@@ -96,3 +96,42 @@ def test_tapping_a_cell_shows_its_explanation_where_the_reader_looks(server, pho
     phone.wait_for_selector("[data-transposed-explorer] .tce-sum")
     top, bottom = steps.evaluate("node => [node.getBoundingClientRect().top, node.getBoundingClientRect().bottom]")
     assert 0 <= top and bottom <= PHONE["height"], (top, bottom)
+
+
+VISIBLE = """(selector) => [...document.querySelectorAll(selector)].filter(element => {
+  const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+  return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
+})"""
+
+
+@pytest.mark.parametrize("page", ["book/lecture/02-four-steps.html", "zh/book/lecture/02-four-steps.html"])
+def test_the_phone_menu_names_the_site_once(server, phone, page):
+    folder, url = server
+    phone.goto(f"{url}{page}")
+    # the site's title as the theme's logo text and as the menu's first entry (the home page) give it
+    titles = phone.evaluate("""() => [...document.querySelectorAll('.bd-sidebar-primary .navbar-brand, .bd-sidenav__home-link a')]
+        .map(element => element.textContent.trim())""")
+    phone.locator("button.primary-toggle:visible").first.click()
+    phone.wait_for_selector("dialog[open]")
+    phone.wait_for_timeout(500)  # the drawer slides in
+    shown = phone.evaluate(f"""(titles) => ({VISIBLE})('dialog[open] *')
+        .filter(element => titles.includes(element.textContent.trim())
+                           && ![...element.children].some(child => child.textContent.trim() === element.textContent.trim()))
+        .map(element => element.tagName + '.' + element.className + ': ' + element.textContent.trim())""", titles)
+    title = titles[-1]
+    assert len(shown) == 1, f"{page}: the phone menu shows the site's title {title!r} {len(shown)} times: {shown}"
+
+
+@pytest.mark.parametrize("page", ["book/lecture/02-four-steps.html", "zh/book/lecture/02-four-steps.html"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_one_search_box_on_the_screen(server, browser, page, width):
+    folder, url = server
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(f"{url}{page}")
+        boxes = tab.evaluate(f"() => ({VISIBLE})('.search-button__button, form.bd-search, input[type=search]')"
+                             ".map(element => element.className)")
+        assert len(boxes) == 1, f"{page} at {width} px shows {len(boxes)} search boxes: {boxes}"
+    finally:
+        context.close()

@@ -18,6 +18,8 @@ from support.book_paths import REPO
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import editions  # noqa: E402
 
+from translations import translate  # noqa: E402
+
 TRANSLATED = {"book/index", "book/lecture/01-concept"}
 
 
@@ -40,7 +42,7 @@ def test_an_untranslated_page_of_the_chinese_edition_says_so_under_its_title():
     editions._untranslated_notice(_app("zh_CN"), doctree, "book/beyond/99-new")
     section = next(iter(doctree.findall(nodes.section)))
     assert isinstance(section[0], nodes.title) and isinstance(section[1], nodes.admonition)
-    assert editions.UNTRANSLATED_NOTICE["zh_CN"] in section[1].astext()
+    assert translate(editions.UNTRANSLATED_NOTICE, "zh_CN", editions.DOMAIN) in section[1].astext()
 
 
 def test_a_translated_page_and_the_english_edition_carry_no_notice():
