@@ -27,8 +27,12 @@ from pathlib import Path
 __all__ = ["LOCALE_DIR", "LANGUAGE_VARIABLE", "Untranslated", "catalog", "language_code", "languages",
            "translate", "translate_all"]
 
-#: Where the catalogs are: ``locale/`` beside this package (``$BOOK_LOCALE_DIR`` overrides it).
-LOCALE_DIR = Path(os.environ.get("BOOK_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locale")
+#: Where the catalogs are: ``locale/`` inside this package where an installed wheel carries them (the course
+#: bundle's, book/_ext/course_bundle.py), else ``locale/`` beside it, in the repository (``$BOOK_LOCALE_DIR``
+#: overrides both).
+_PACKAGED = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(os.environ.get("BOOK_LOCALE_DIR")
+                  or (_PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "locale"))
 
 #: The environment variable that picks the notebooks' language when none is given.
 LANGUAGE_VARIABLE = "BOOK_LANGUAGE"

@@ -139,6 +139,20 @@ def notebook_for_download(app, docname):
     for key in ("source_map", "jupytext"):
         notebook.metadata.pop(key, None)
 
+    language = getattr(app.config, "language", None) or "en"
+    if language != "en":
+        # The translated edition's notebook: its Markdown and quizzes from the page's catalog, as Sphinx
+        # translates the page (before the roles are rewritten: the catalog's messages hold them).
+        from editions import _catalog
+        from notebook_translation import translate_notebook
+
+        catalog = _catalog(app, docname)
+        if catalog is not None:
+            translate_notebook(notebook, catalog.gettext)
+    from course_bundle import first_cells
+
+    notebook.cells[:0] = first_cells(language)
+
     def rewrite(markdown):
         markdown = INCLUDE.sub(EXPLORER_NOTE, markdown)
         return ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
