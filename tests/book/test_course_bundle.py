@@ -159,7 +159,7 @@ def _relative_paths(source):
     except SyntaxError:
         return []
     return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and PATHLIKE.search(node.value) and " " not in node.value and "\n" not in node.value
+            and PATHLIKE.search(node.value) and not set(node.value) & set(" \n<>{}")
             and not node.value.startswith(("/", "http"))]
 
 
@@ -168,7 +168,7 @@ def test_no_notebook_reaches_outside_the_bundle(language):
     files = read_bundle(language)
     root = f"course-{language}"
     inside = {name[len(root) + 1:] for name in files}
-    folders = {posixpath.dirname(name) for name in inside} | {""}
+    folders = {"/".join(name.split("/")[:depth]) or "." for name in inside for depth in range(name.count("/") + 1)}
     site = {f"downloads/course-{language}.zip", f"downloads/{wheel_name()}"}  # the page's links to the site's files
     problems = []
     for name in sorted(inside):
@@ -185,7 +185,7 @@ def test_no_notebook_reaches_outside_the_bundle(language):
             for target in targets:
                 target = target if isinstance(target, str) else next(t for t in target if t)
                 resolved = posixpath.normpath(posixpath.join(here, target.split("#")[0]))
-                ok = resolved in inside or resolved in folders or (cell["cell_type"] == "markdown" and resolved in site)
+                ok = resolved in inside or resolved + ".ipynb" in inside or resolved in folders or (cell["cell_type"] == "markdown" and resolved in site)
                 if resolved.startswith("..") or not ok:
                     problems.append((name, target))
     assert not problems, problems
