@@ -65,8 +65,8 @@ README = (
     "The book's chapters as notebooks (`book/`), the six graded exercises (`exercises/`) and the library "
     "they import (`wheels/`).",
     "## Install and start",
-    "You need Python 3.10 or newer. In a terminal, in this folder (a virtual environment keeps the course "
-    "apart from your other work):",
+    "You need Python 3.11.5 or newer (the pinned packages ask for it). In a terminal, in this folder "
+    "(a virtual environment keeps the course apart from your other work):",
     "```bash\npython3 -m venv .venv\nsource .venv/bin/activate        # Windows: .venv\\Scripts\\activate\n"
     "pip install -r requirements.txt\njupyter lab\n```",
     "Open a chapter in `book/` and run its cells from the top, or start an exercise in `exercises/`.",

@@ -185,7 +185,8 @@ def test_no_notebook_reaches_outside_the_bundle(language):
             for target in targets:
                 target = target if isinstance(target, str) else next(t for t in target if t)
                 resolved = posixpath.normpath(posixpath.join(here, target.split("#")[0]))
-                ok = resolved in inside or resolved + ".ipynb" in inside or resolved in folders or (cell["cell_type"] == "markdown" and resolved in site)
+                ok = (resolved in inside or resolved + ".ipynb" in inside or resolved in folders
+                      or (cell["cell_type"] == "markdown" and resolved in site))
                 if resolved.startswith("..") or not ok:
                     problems.append((name, target))
     assert not problems, problems

@@ -25,7 +25,9 @@ from support.book_paths import REPO, book_html_dir
 pytestmark = [pytest.mark.book, pytest.mark.kernel, pytest.mark.slow, pytest.mark.setup]
 
 EDITIONS = {"en": "", "zh_CN": "zh"}
-SYSTEM_PYTHON = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or "python3"
+# The machine's python3, as a student's terminal finds it: PATH without any virtual environment (ours included).
+SYSTEM_PYTHON = shutil.which("python3", path=os.pathsep.join(
+    entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not Path(entry, "activate").is_file()))
 
 
 def _bundle(language):
@@ -66,7 +68,8 @@ def student_env(tmp_path_factory):
             assert archive.read(wheel) == (bundle / wheel.split("/", 1)[1]).read_bytes()
     venv, home = base / "venv", base / "home"
     home.mkdir()
-    subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True, env={"PATH": "/usr/bin:/bin"})
+    assert SYSTEM_PYTHON, "no python3 on PATH outside a virtual environment"
+    subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True)
     env = _environment(venv, home)
     status, output = _run(["pip", "install", "-q", "-r", "requirements.txt"], bundle, env, timeout=1800)
     assert status == 0, output[-3000:]
