@@ -47,6 +47,9 @@ VALIDATE = "python -m grading validate exercises/01-output-size/output_size.ipyn
 #: Files of the repository's ``locale/`` the wheel carries as package data of ``translations``: the
 #: catalogs ``translations`` reads (every domain but the book's pages, which Sphinx reads at build time).
 CATALOGS = ("translations", "locale/*/LC_MESSAGES/*.po")
+#: What the chapters import beyond a student's packages (grading.studentcopy.STUDENT_PACKAGES) and the wheel,
+#: and why; pinned as constraints.txt pins it. tests/book/test_course_bundle_runs.py runs every chapter.
+CHAPTER_PACKAGES = {"myst-nb": "book/beyond/05-image-generation.md shows numbers with myst_nb.glue"}
 DATE = (2026, 1, 1, 0, 0, 0)  # every file of a bundle and a wheel has this date: the same sources, the same bytes
 
 FIRST_CELL = (
@@ -180,6 +183,15 @@ def readme(language):
     return "\n\n".join(parts) + "\n"
 
 
+def _pinned(name):
+    """``name==version`` as constraints.txt pins it."""
+    for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        found, _, version = line.partition("==")
+        if found.strip().lower().replace("_", "-") == name:
+            return f"{name}=={version.strip()}"
+    raise SystemExit(f"constraints.txt does not pin {name}, which the chapters import: pin it there")
+
+
 def write_bundle(html_dir, language, target=None):
     """Write ``downloads/course-<language>.zip`` and the wheel into the built edition ``html_dir``; the zip's path.
 
@@ -202,6 +214,7 @@ def write_bundle(html_dir, language, target=None):
         for name in ("nbgrader_config.py", "constraints.txt"):
             files[f"{root}/{name}"] = (student / name).read_bytes()
         requirements = (student / "requirements.txt").read_text(encoding="utf-8")
+    requirements += "".join(f"# {why}\n{_pinned(name)}\n" for name, why in CHAPTER_PACKAGES.items())
     requirements += f"# the book's library: source_lib, bookkit, grading, translations\n./wheels/{wheel.name}\n"
     files[f"{root}/requirements.txt"] = requirements.encode()
     files[f"{root}/README.md"] = readme(language).encode()

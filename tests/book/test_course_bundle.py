@@ -76,11 +76,12 @@ def test_bundle_holds_exactly_the_chapters_exercises_library_and_instructions(la
 def test_requirements_pin_what_a_student_needs_as_the_course_pins_it(language):
     text = read_bundle(language)[f"course-{language}/requirements.txt"].decode()
     pins = {}
-    for line in (REPO / "requirements.txt").read_text().splitlines():
+    for line in [*(REPO / "requirements.txt").read_text().splitlines(),
+                 *(REPO / "constraints.txt").read_text().splitlines()]:
         line = line.split("#", 1)[0].strip()
         if "==" in line:
             name, version = line.split("==")
-            pins[name.strip().lower()] = version.strip()
+            pins.setdefault(name.strip().lower().replace("_", "-"), version.strip())
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     assert lines[0] == "-c constraints.txt"
     assert lines[-1] == f"./wheels/{wheel_name()}"
