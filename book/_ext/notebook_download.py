@@ -14,7 +14,8 @@ which renders admonitions and math but has no bibliography, glossary or other
 pages:
 
 - ``{cite}`key``` becomes the citation as the web page prints it, e.g. ``[Long et al., 2015]``;
-- ``{doc}`chapter``` becomes a link to that chapter's notebook, named by its title;
+- ``{doc}`chapter``` becomes a link to that chapter's notebook, named by its title, and a Markdown
+  link to a chapter's ``.md`` a link to its ``.ipynb``;
 - ``{term}`word``` becomes the word;
 - ``{numref}`fig-name``` becomes the figure's number as the web page prints it, e.g. ``Fig. 2.3``;
 - ``{include}`` of the browser explorer becomes a note pointing to the notebook explorer.
@@ -39,12 +40,12 @@ logger = logging.getLogger(__name__)
 
 ROLE = re.compile(r"\{(cite|cite:p|cite:t|doc|numref|term)\}`([^`]*)`")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
+MD_LINK = re.compile(r"\]\((?![a-z]+:)([^)\s#]+)\.md(#[^)\s]*)?\)")
 INCLUDE = re.compile(r"^```\{include\}[^\n]*\n```[ \t]*$", re.M)
+#: Words in the edition's language from locale/<language>/LC_MESSAGES/bundle.po (the ``translations`` module).
 EXPLORER_NOTE = (
-    ":::{note}\n"
-    "The web page shows an interactive explorer here, computed in the browser. In this notebook,\n"
-    "`four_steps_explorer()` from `bookkit.explorer` shows the same explorer as widgets.\n"
-    ":::"
+    "The web page shows an interactive explorer here, computed in the browser. In this notebook, "
+    "`four_steps_explorer()` from `bookkit.explorer` shows the same explorer as widgets."
 )
 
 
@@ -112,6 +113,14 @@ def _rewrite_role(app, docname, kind, content):
     return content
 
 
+def _rewrite_link(app, docname, match):
+    """A Markdown link to another page's ``.md`` source: to that chapter's notebook (pages are not in a bundle)."""
+    if _is_chapter(app, _relative(docname, match.group(1))):
+        return f"]({match.group(1)}.ipynb{match.group(2) or ''})"
+    logger.warning(f"notebook download: a link to {match.group(1)}.md, a page without a notebook", location=docname)
+    return match.group(0)
+
+
 def _is_chapter(app, docname):
     return (Path(app.env.mystnb_config.output_folder) / (docname + ".ipynb")).is_file()
 
@@ -140,9 +149,28 @@ def notebook_for_download(app, docname):
     for key in ("source_map", "jupytext"):
         notebook.metadata.pop(key, None)
 
+    language = getattr(app.config, "language", None) or "en"
+    if language != "en":
+        # The translated edition's notebook: its Markdown and quizzes from the page's catalog, as Sphinx
+        # translates the page (before the roles are rewritten: the catalog's messages hold them).
+        from editions import _catalog
+        from notebook_translation import translate_notebook
+
+        catalog = _catalog(app, docname)
+        if catalog is not None:
+            translate_notebook(notebook, catalog.gettext)
+    from course_bundle import first_cells
+
+    notebook.cells[:0] = first_cells(language)
+
+    from translations import translate
+
+    explorer_note = ":::{note}\n" + translate(EXPLORER_NOTE, language, "bundle") + "\n:::"
+
     def rewrite(markdown):
-        markdown = INCLUDE.sub(EXPLORER_NOTE, markdown)
-        return ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
+        markdown = INCLUDE.sub(lambda _: explorer_note, markdown)
+        markdown = ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
+        return MD_LINK.sub(lambda match: _rewrite_link(app, docname, match), markdown)
 
     for cell in notebook.cells:
         if cell.cell_type == "markdown":

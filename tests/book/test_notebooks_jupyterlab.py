@@ -130,7 +130,9 @@ def test_each_chapter_page_offers_its_executed_notebook(docname):
     notebook = nbformat.read(target, as_version=4)
     nbformat.validate(notebook)
     source = (REPO / (docname + ".md")).read_text(encoding="utf-8")
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    # The course bundle's two first cells (book/_ext/course_bundle.py: what the notebook needs, its language) come first.
+    assert [cell.metadata.get("tags") for cell in notebook.cells[:2]] == [["course-setup"]] * 2, docname
+    code = [cell for cell in notebook.cells[2:] if cell.cell_type == "code"]
     assert len(code) == source.count("```{code-cell}"), f"{docname}: not the chapter's code cells"
     run = [cell for cell in code if "skip-execution" not in cell.metadata.get("tags", [])]
     assert all(cell.execution_count is not None for cell in run), f"{docname}: cells without execution"
