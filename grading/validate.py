@@ -37,7 +37,7 @@ from . import nbgrader_private
 from .cells import grade_id, is_test_cell
 from .words import second
 
-USAGE = "make validate NB=exercises/01-output-size/output_size.ipynb"
+USAGE = "python -m grading validate exercises/01-output-size/output_size.ipynb"
 
 
 class NotAnExercise(Exception):
@@ -271,9 +271,9 @@ def validate(course, path, out):
     if failed:
         names = ", ".join(grade_id(cell) or "?" for cell in failed)
         out.write(f"VALIDATION FAILED: {len(failed)} of {len(tests)} test cells failed ({names}); "
-                  f"{_points(lost)} of {total:g} are at risk. Fix them and run `make validate` again.\n"
+                  f"{_points(lost)} of {total:g} are at risk. Fix them and validate again.\n"
                   + second("VALIDATION FAILED: {failed} of {tests} test cells failed ({names}); {lost} points of "
-                           "{total} are at risk. Fix them and run `make validate` again.", failed=len(failed),
+                           "{total} are at risk. Fix them and validate again.", failed=len(failed),
                            tests=len(tests), names=names, lost=f"{lost:g}", total=f"{total:g}") + "\n")
         return 1
     if changed:
