@@ -128,3 +128,23 @@ def test_the_printable_edition_shows_the_strips():
         img = figure.select_one("img.animation-strip")
         assert img["src"].endswith(".strip.png") and len(img["alt"].split()) >= 4
         assert (page.parent / img["src"]).is_file()
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_pdf_prints_each_animation_as_a_strip(lang):
+    """Every animation is printed as its strip: an image taller than twice its width (no other figure is)."""
+    from pypdf import PdfReader
+
+    path = REPO / "_build" / "pdf" / f"transposed-convolution.{lang}.pdf"
+    if not path.is_file():
+        pytest.skip(f"no printed book at {path} (make pdf)")
+    strips = []
+    for page in PdfReader(path).pages:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        for ref in objects.get_object().values() if objects is not None else []:
+            image = ref.get_object()
+            if image.get("/Subtype") == "/Image" and image["/Height"] > 2 * image["/Width"]:
+                strips.append((image["/Width"], image["/Height"]))
+    assert len(strips) == len(EXPECTED[GALLERY]) + len(EXPECTED[CHAPTER]), strips
