@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import html
 import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -126,6 +127,15 @@ def pictures(slug, kind, language, outdir):
     for file in files:
         shutil.copyfile(cached / file, target / file)
     return files
+
+
+DIRECTIVE = re.compile(r"^:::\{animation\}[^\n]*\n(?::[^\n]*\n)*\s*(.*?)\n\s*\n.*?^:::[ \t]*$", re.M | re.S)
+
+
+def for_notebooks(markdown):
+    """Markdown with each animation directive replaced by a note that JupyterLab shows (the chapter's download)."""
+    return DIRECTIVE.sub(lambda match: ":::{note}\nThe web page shows an animation here: "
+                         + " ".join(match.group(1).split()) + "\n:::", markdown)
 
 
 def visit_animation_html(self, node):

@@ -18,6 +18,7 @@ pages:
 - ``{term}`word``` becomes the word;
 - ``{numref}`fig-name``` becomes the figure's number as the web page prints it, e.g. ``Fig. 2.3``;
 - ``{include}`` of the browser explorer becomes a note pointing to the notebook explorer.
+- an ``{animation}`` (book/_ext/animations.py) becomes a note with its caption.
 
 A chapter whose outputs are in neither place, a citation the page does not
 print, a figure without a number and a ``show_source(...)`` output that differs
@@ -32,6 +33,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from animations import for_notebooks
 from docutils import nodes
 from sphinx.util import logging
 
@@ -140,7 +142,7 @@ def notebook_for_download(app, docname):
         notebook.metadata.pop(key, None)
 
     def rewrite(markdown):
-        markdown = INCLUDE.sub(EXPLORER_NOTE, markdown)
+        markdown = for_notebooks(INCLUDE.sub(EXPLORER_NOTE, markdown))  # animations: a note
         return ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
 
     for cell in notebook.cells:
