@@ -157,3 +157,18 @@ def test_an_unknown_configuration_or_kind_is_refused_with_the_known_ones():
         anim.configuration("k5")
     with pytest.raises(ValueError, match="four-steps"):
         anim.frames(anim.CONFIGURATIONS[0], "gather")
+
+
+def test_the_chinese_sentences_keep_their_fields_and_the_glossarys_terms():
+    from support.zh_terms import RIVAL_FORMS
+
+    cjk = "[\u4e00-\u9fff]"
+    problems = []
+    for msgid, msgstr in translations.catalog(anim.DOMAIN, "zh_CN").items():
+        if sorted(re.findall(r"\{\w+\}", msgid)) != sorted(re.findall(r"\{\w+\}", msgstr)):
+            problems.append(f"{msgstr!r}: not the fields of {msgid!r}")
+        if re.search(f"{cjk}[,;:()]|[,;:()]{cjk}", msgstr):
+            problems.append(f"{msgstr!r}: half-width punctuation next to Chinese")
+        problems += [f"{msgstr!r}: {rival} for {term}" for term, rivals in RIVAL_FORMS.items()
+                     for rival in rivals if rival in msgstr]
+    assert not problems, "\n".join(problems)
