@@ -345,7 +345,11 @@ def _on_palette(images):
     sample = Image.new("RGB", (images[0].width, images[0].height * len(images)))
     for n, image in enumerate(images):
         sample.paste(image, (0, n * image.height))
-    palette = sample.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = sample.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    colours = palette.getpalette()
+    brightest = max(range(len(colours) // 3), key=lambda n: sum(colours[3 * n: 3 * n + 3]))
+    colours[3 * brightest: 3 * brightest + 3] = [255, 255, 255]  # the background stays white
+    palette.putpalette(colours)
     return [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
 
 
