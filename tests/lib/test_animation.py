@@ -172,3 +172,21 @@ def test_the_chinese_sentences_keep_their_fields_and_the_glossarys_terms():
         problems += [f"{msgstr!r}: {rival} for {term}" for term, rivals in RIVAL_FORMS.items()
                      for rival in rivals if rival in msgstr]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_make_animations_writes_each_format_per_language_and_keeps_other_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(anim, "CONFIGURATIONS", (anim.configuration("unet-k2-s2"),))
+    frames_folder = tmp_path / "zh_CN" / "unet-k2-s2.scatter.frames"
+    frames_folder.mkdir(parents=True)
+    (frames_folder / "my-notes.txt").write_text("a teacher's file")
+    anim.main([str(tmp_path), "--language", "zh"])
+    for kind in anim.KINDS:
+        for suffix in (".gif", ".png", ".strip.png"):
+            assert (tmp_path / "zh_CN" / f"unet-k2-s2.{kind}{suffix}").is_file()
+        numbered = sorted(p.name for p in (tmp_path / "zh_CN" / f"unet-k2-s2.{kind}.frames").glob("[0-9][0-9].png"))
+        assert numbered == [f"{n:02d}.png" for n in range(1, len(anim.frames(anim.CONFIGURATIONS[0], kind)) + 1)]
+    assert (frames_folder / "my-notes.txt").read_text() == "a teacher's file"
+    assert "unet-k2-s2.four-steps.gif" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="a language without words here"):
+        anim.main([str(tmp_path), "--language", "fr"])
