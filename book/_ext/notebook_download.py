@@ -142,12 +142,12 @@ def notebook_for_download(app, docname):
         notebook.metadata.pop(key, None)
 
     def rewrite(markdown):
-        markdown = for_notebooks(INCLUDE.sub(EXPLORER_NOTE, markdown))  # animations: a note
+        markdown = INCLUDE.sub(EXPLORER_NOTE, markdown)
         return ROLE.sub(lambda match: _rewrite_role(app, docname, match.group(1), match.group(2)), markdown)
 
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = rewrite(cell.source)
+            cell.source = rewrite(for_notebooks(cell.source))  # an animation: a note with its caption
         for output in cell.get("outputs", []):
             if "text/markdown" in output.get("data", {}):
                 output.data["text/markdown"] = rewrite(output.data["text/markdown"])
