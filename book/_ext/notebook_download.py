@@ -19,6 +19,7 @@ pages:
 - ``{term}`word``` becomes the word;
 - ``{numref}`fig-name``` becomes the figure's number as the web page prints it, e.g. ``Fig. 2.3``;
 - ``{include}`` of the browser explorer becomes a note pointing to the notebook explorer.
+- an ``{animation}`` (book/_ext/animations.py) becomes a note with its caption.
 
 A chapter whose outputs are in neither place, a citation the page does not
 print, a figure without a number and a ``show_source(...)`` output that differs
@@ -33,6 +34,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from animations import for_notebooks
 from docutils import nodes
 from sphinx.util import logging
 
@@ -174,7 +176,7 @@ def notebook_for_download(app, docname):
 
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = rewrite(cell.source)
+            cell.source = rewrite(for_notebooks(cell.source))  # an animation: a note with its caption
         for output in cell.get("outputs", []):
             output_in_language(output, app.config.language)  # the edition's figures and tables only
             if "text/markdown" in output.get("data", {}):

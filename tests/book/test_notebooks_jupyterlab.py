@@ -42,7 +42,7 @@ from bookkit.showsource import SourceCode, show_source, source_without_docstring
 CHAPTER = "book/lecture/02-four-steps"
 # What JupyterLab shows as typed when a role or directive is not rendered.
 RAW_MARKUP = ["{literalinclude}", "{cite}", "{doc}", ":::{admonition}", "{code-cell}", "{include}", "{term}",
-              "{numref}", "{raw}", ":::{note}"]
+              "{numref}", "{raw}", ":::{note}", ":::{animation}"]
 
 
 # --- show_source ----------------------------------------------------------------------------
