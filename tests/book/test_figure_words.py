@@ -16,7 +16,7 @@ from support.book_paths import REPO
 from support.zh_terms import BOOK_NAMES, RIVAL_FORMS
 
 import translations
-from bookkit import figure_words, plotting
+from bookkit import book_figures, figure_words
 from bookkit.tables import markdown_table
 
 CATALOG = REPO / "locale" / "zh_CN" / "LC_MESSAGES" / "figures.po"
@@ -115,7 +115,7 @@ def test_a_figure_drawn_in_chinese_shows_only_catalog_words_and_is_english_after
 
 def test_the_book_png_holds_the_figure_in_every_language(monkeypatch):
     monkeypatch.delenv("BOOK_LANGUAGE", raising=False)
-    data, metadata = plotting._book_png(_figure(), dpi=72, css_dpi=96)
+    data, metadata = book_figures._book_png(_figure(), dpi=72, css_dpi=96)
     edition = metadata["editions"]["zh_CN"]
     assert base64.b64decode(edition["data"]) != base64.b64decode(data)
     assert "training step" in metadata["texts"]
@@ -147,7 +147,7 @@ def test_the_chinese_build_renders_the_chinese_png_and_table_in_place_of_the_eng
 
     monkeypatch.delenv("BOOK_LANGUAGE", raising=False)
     in_language = _edition_outputs().in_language
-    data, metadata = plotting._book_png(_figure(), dpi=72, css_dpi=96)
+    data, metadata = book_figures._book_png(_figure(), dpi=72, css_dpi=96)
     figure = MimeData("image/png", data, output_metadata={"image/png": metadata})
     shown, problem = in_language(figure, "zh_CN")
     edition = metadata["editions"]["zh_CN"]
@@ -170,7 +170,7 @@ def test_a_figure_without_a_chinese_drawing_is_a_problem_that_names_its_text(mon
     in_language = _edition_outputs().in_language
     fig = Figure()
     fig.add_subplot().set_title("a title nobody translated")
-    data, metadata = plotting._book_png(fig, dpi=72, css_dpi=96)  # shown in English, not refused
+    data, metadata = book_figures._book_png(fig, dpi=72, css_dpi=96)  # shown in English, not refused
     shown, problem = in_language(MimeData("image/png", data, output_metadata={"image/png": metadata}), "zh_CN")
     assert shown.content == data and "a title nobody translated" in problem
     old_cache = MimeData("image/png", data, output_metadata={"image/png": {"width": 10, "height": 10}})

@@ -231,7 +231,8 @@ def test_validate_passes_a_solved_notebook(tmp_path):
 
 def test_validate_refuses_what_is_not_an_exercise_notebook(tmp_path):
     missing = run_grading(ROOT, "validate", str(tmp_path / "nothing.ipynb"))
-    assert missing.returncode == 2 and "no such file" in missing.stdout and "python -m grading validate exercises/" in missing.stdout
+    assert missing.returncode == 2 and "no such file" in missing.stdout
+    assert "python -m grading validate exercises/" in missing.stdout
     (tmp_path / "broken.ipynb").write_text("{not json")
     broken = run_grading(ROOT, "validate", str(tmp_path / "broken.ipynb"))
     assert broken.returncode == 2 and "not a readable notebook" in broken.stdout
