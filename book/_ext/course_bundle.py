@@ -123,8 +123,8 @@ def library_files():
 def quiz_catalogs(executed=None):
     """{path in the wheel: .po bytes}: the quiz texts' translations, one ``quizzes`` catalog per language.
 
-    The messages are the texts of the quizzes the chapters rendered (the executed notebooks,
-    ``_build/jupyter_execute``), their translations those of the book's page catalogs
+    The messages are the texts of the quizzes the chapters rendered (the English edition's
+    executed chapters, ``_build/html/_sources/**.ipynb``), their translations those of the book's page catalogs
     (:mod:`bookkit.quiz_language`), so that ``bookkit.quiz.show`` run again in a notebook of a
     translated edition shows its quiz in that language from the installed library.
     """
@@ -139,7 +139,7 @@ def quiz_catalogs(executed=None):
     from bookkit.quiz_language import quiz_catalog_entries, quiz_messages
     from translations import LOCALE_DIR
 
-    executed = Path(executed or REPO / "_build" / "jupyter_execute")
+    executed = Path(executed or REPO / "_build" / "html" / "_sources")
     messages = []
     for path in sorted(executed.glob("book/**/*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -147,8 +147,8 @@ def quiz_catalogs(executed=None):
                 markup = output.get("data", {}).get("text/html", "")
                 messages += quiz_messages("".join(markup) if isinstance(markup, list) else markup)
     if not messages:
-        raise SystemExit(f"no quiz in the executed chapters ({executed}/book/**.ipynb): build the book first "
-                         "(make book); the wheel carries their translations")
+        raise SystemExit(f"no quiz in the English edition's chapters ({executed}/book/**.ipynb): build the "
+                         "English edition first (make book); the wheel carries the quizzes' translations")
     date = datetime(*DATE, tzinfo=timezone.utc)
     files = {}
     for language in sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/book")):
