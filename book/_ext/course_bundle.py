@@ -152,8 +152,11 @@ def quiz_catalogs(executed=None):
     date = datetime(*DATE, tzinfo=timezone.utc)
     files = {}
     for language in sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/book")):
-        catalog = Catalog(locale=language, project="Transposed convolution: quiz texts (generated from the "
-                          "page catalogs by book/_ext/course_bundle.py)", creation_date=date, revision_date=date)
+        catalog = Catalog(locale=language, project="Transposed convolution: quiz texts", creation_date=date,
+                          revision_date=date, fuzzy=False,
+                          header_comment="# The quizzes' texts and their translations, generated from the book's page "
+                                         "catalogs\n# (locale/<language>/LC_MESSAGES/book/) by book/_ext/course_bundle.py:"
+                                         " edit those, not this file.")
         for message, translation in quiz_catalog_entries(messages, language):
             catalog.add(message, translation)
         data = io.BytesIO()
