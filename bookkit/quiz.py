@@ -25,7 +25,9 @@ Prompts, options and explanations are HTML fragments (write ``&lt;`` for ``<``);
 no dollar-sign math, so that the text reads the same with and without MathJax.
 Each of these texts is rendered in an element marked ``data-i18n``: the book's
 language editions (``book/_ext/editions.py``) take them into the chapter's message
-catalog and show their translation, as they do with the chapter's prose.
+catalog and show their translation, as they do with the chapter's prose; run in a
+notebook whose ``$BOOK_LANGUAGE`` is another language, :func:`show` writes them (and
+the fixed words) in that language (:mod:`bookkit.quiz_language`).
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def _numeric_html(question, number, key, prefix):
     qid = f"{prefix}-{question.id}"
     return f"""<form class="quiz-question" id="{qid}" data-quiz-kind="numeric" data-answer="{_format(key)}" \
 data-tolerance="{question.tolerance!r}" novalidate>
-<fieldset><legend><span class="quiz-number">{number}.</span> {question.prompt}</legend>
+<fieldset><legend><span class="quiz-number">{number}.</span> <span data-i18n>{question.prompt}</span></legend>
 <div class="quiz-answer-row"><label for="{qid}-input">{WORDS["your_answer"]}</label>
 <input id="{qid}-input" name="answer" type="text" inputmode="decimal" autocomplete="off" spellcheck="false">
 <button type="submit">{WORDS["check"]}</button> \
@@ -254,9 +256,16 @@ def render(questions, keys, prefix="quiz"):
             + f"\n<script>{js}</script>\n</div>")
 
 
-def show(questions, prefix="quiz"):
-    """Check the keys (raising :class:`QuizKeyError` on a wrong one) and return the quiz for display."""
+def show(questions, prefix="quiz", language=None):
+    """Check the keys (raising :class:`QuizKeyError` on a wrong one) and return the quiz for display.
+
+    In ``language`` (default ``$BOOK_LANGUAGE``, else English): a notebook of a translated edition
+    sets ``BOOK_LANGUAGE`` in its first cells, and its quiz is then written in that language, from
+    the catalogs the library carries (:mod:`bookkit.quiz_language`).
+    """
     from IPython.display import HTML
 
+    from .quiz_language import in_language
+
     keys = verify_keys(questions)
-    return HTML(render(questions, keys, prefix))
+    return HTML(in_language(render(questions, keys, prefix), language))

@@ -90,12 +90,29 @@ class SourceCode:
         parts = path.parts
         self.file = "/".join(parts[parts.index(package):]) if package in parts else path.name
 
-    def _repr_markdown_(self):
+    #: The sentence before the code (a message of the catalog figures.po: the words outputs show).
+    INTRO = "{name} in {file}, its docstring shortened to the first line (the file has all of it):"
+
+    def markdown(self, language="en"):
+        """The Markdown a notebook shows, in ``language``: the sentence naming the function and its file, then the code."""
+        import translations
+
+        from .figure_words import DOMAIN
+
         fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", self.code)), default=0))
-        return (
-            f"`{self.name}` in `{self.file}`, its docstring shortened to the first line (the file has all of it):\n\n"
-            f"{fence}python\n{self.code}{fence}\n"
-        )
+        intro = translations.translate(self.INTRO, language, DOMAIN, name=f"`{self.name}`", file=f"`{self.file}`")
+        return f"{intro}\n\n{fence}python\n{self.code}{fence}\n"
+
+    def _repr_markdown_(self):
+        """The Markdown in the reader's language (``$BOOK_LANGUAGE``), the other languages' in its metadata."""
+        import translations
+
+        from .figure_words import DOMAIN, book_languages
+
+        texts = {language: self.markdown(language) for language in book_languages()}
+        language = translations.language_code(domain=DOMAIN)
+        main = texts.pop(language if language in texts else "en")
+        return main, {"editions": texts}
 
     def __repr__(self):
         return self.code

@@ -7,7 +7,7 @@ import them from with the figure helpers.
 
 from __future__ import annotations
 
-__all__ = ["markdown_text", "markdown_table", "show_table", "number"]
+__all__ = ["markdown_text", "markdown_table", "markdown_editions", "show_table", "number"]
 
 
 def markdown_text(header, rows):
@@ -79,6 +79,41 @@ def markdown_table(header, rows):
     language = translations.language_code(domain=DOMAIN)
     main = editions.pop(language) if language in editions else editions["en"]
     return Markdown(main, metadata={"editions": editions, "untranslated": untranslated})
+
+
+def markdown_editions(texts):
+    """A Markdown output written by the caller in each language of the book.
+
+    For a table whose cells are not catalog words (the exercises' own bilingual
+    titles): the caller writes the text of each language, this shows the one of the
+    reader's language (``$BOOK_LANGUAGE``) and keeps the others in the metadata
+    ``editions``, as :func:`markdown_table` does, so a translated edition of the
+    book shows its own (``book/_ext/edition_outputs.py``).
+
+    Parameters
+    ----------
+    texts : dict
+        Markdown text per language code (``"en"`` required, ``"zh_CN"`` ...).
+
+    Returns
+    -------
+    IPython.display.Markdown
+
+    Examples
+    --------
+    >>> markdown_editions({"en": "| a |", "zh_CN": "| 甲 |"}).metadata
+    {'editions': {'zh_CN': '| 甲 |'}, 'untranslated': {}}
+    """
+    from IPython.display import Markdown
+
+    import translations
+
+    from .figure_words import DOMAIN
+
+    editions = dict(texts)
+    language = translations.language_code(domain=DOMAIN)
+    main = editions.pop(language if language in editions else "en")
+    return Markdown(main, metadata={"editions": editions, "untranslated": {}})
 
 
 def show_table(header, rows):

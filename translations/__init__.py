@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LOCALE_DIR", "LANGUAGE_VARIABLE", "Untranslated", "catalog", "language_code", "languages",
-           "translate", "translate_all"]
+           "read_catalog", "translate", "translate_all"]
 
 
 def _locale_dir(environ=os.environ, package=None):
@@ -139,6 +139,13 @@ def _messages(path):
 @functools.lru_cache(maxsize=None)
 def _cached(path, stamp):
     return _read_po(Path(path))
+
+
+def read_catalog(path):
+    """msgid -> translation of the ``.po`` file ``path`` (any catalog, e.g. a page's of the book), without the
+    header, fuzzy and empty messages."""
+    path = Path(path)
+    return _cached(str(path), path.stat().st_mtime_ns)
 
 
 def catalog(domain, language):

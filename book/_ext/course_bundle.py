@@ -120,6 +120,51 @@ def library_files():
     return files
 
 
+def quiz_catalogs(executed=None):
+    """{path in the wheel: .po bytes}: the quiz texts' translations, one ``quizzes`` catalog per language.
+
+    The messages are the texts of the quizzes the chapters rendered (the English edition's
+    executed chapters, ``_build/html/_sources/**.ipynb``), their translations those of the book's page catalogs
+    (:mod:`bookkit.quiz_language`), so that ``bookkit.quiz.show`` run again in a notebook of a
+    translated edition shows its quiz in that language from the installed library.
+    """
+    import io
+    import json
+    from datetime import datetime, timezone
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from bookkit.quiz_language import DOMAIN as QUIZZES
+    from bookkit.quiz_language import quiz_catalog_entries, quiz_messages
+    from translations import LOCALE_DIR
+
+    executed = Path(executed or REPO / "_build" / "html" / "_sources")
+    messages = []
+    for path in sorted(executed.glob("book/**/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                markup = output.get("data", {}).get("text/html", "")
+                messages += quiz_messages("".join(markup) if isinstance(markup, list) else markup)
+    if not messages:
+        raise SystemExit(f"no quiz in the English edition's chapters ({executed}/book/**.ipynb): build the "
+                         "English edition first (make book); the wheel carries the quizzes' translations")
+    date = datetime(*DATE, tzinfo=timezone.utc)
+    files = {}
+    for language in sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/book")):
+        catalog = Catalog(locale=language, project="Transposed convolution: quiz texts", creation_date=date,
+                          revision_date=date, fuzzy=False,
+                          header_comment="# The quizzes' texts and their translations, generated from the book's page "
+                                         "catalogs\n# (locale/<language>/LC_MESSAGES/book/) by book/_ext/course_bundle.py:"
+                                         " edit those, not this file.")
+        for message, translation in quiz_catalog_entries(messages, language):
+            catalog.add(message, translation)
+        data = io.BytesIO()
+        write_po(data, catalog, width=-1)
+        files[f"translations/locale/{language}/LC_MESSAGES/{QUIZZES}.po"] = data.getvalue()
+    return files
+
+
 def wheel_name():
     project = _pyproject()["project"]
     return f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
@@ -142,6 +187,7 @@ def write_wheel(folder):
     name = wheel_name()
     dist_info = f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
     entries = {path: source.read_bytes() for path, source in library_files().items()}
+    entries.update(quiz_catalogs())
     metadata = ["Metadata-Version: 2.1", f"Name: {project['name']}", f"Version: {project['version']}",
                 f"Summary: {project.get('description', '')}", f"Requires-Python: {project.get('requires-python', '')}"]
     metadata += [f"Requires-Dist: {requirement}" for requirement in project.get("dependencies", [])]

@@ -212,32 +212,19 @@ def _parse_inline(app, text: str, document: nodes.document, line: int | None) ->
     return [nodes.Text(text)]
 
 
-_TRANSLATABLE = "[data-i18n]"
-
-
 def _html_outputs(document: nodes.document):
-    """The raw HTML nodes of cell outputs that carry texts marked ``data-i18n``."""
-    for output in _outputs(document):
-        for node in output.findall(nodes.raw):
-            if "html" in node.get("format", "").split() and "data-i18n" in node.astext():
-                yield node
+    """The raw HTML nodes that carry texts marked ``data-i18n``: cell outputs (quizzes) and raw blocks of a page
+    (the explorer's note for readers without JavaScript, ``book/_snippets/explorer.md``)."""
+    for node in list(document.findall(nodes.raw)):
+        if "html" in node.get("format", "").split() and "data-i18n" in node.astext():
+            yield node
 
 
 def html_messages(markup: str):
-    """The soup of an HTML output and its translatable elements with their messages.
+    """The soup of an HTML output and its translatable elements with their messages (bookkit.quiz_language)."""
+    from bookkit.quiz_language import html_messages as messages
 
-    A message is the element's inner HTML with its white space collapsed: the
-    gettext builder and the translated editions compute it the same way.
-    """
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "html.parser")
-    found = []
-    for element in soup.select(_TRANSLATABLE):
-        message = " ".join(element.decode_contents().split())
-        if message:
-            found.append((element, message))
-    return soup, found
+    return messages(markup)
 
 
 class TranslateOutputTexts(SphinxPostTransform):
@@ -268,23 +255,18 @@ class TranslateOutputTexts(SphinxPostTransform):
                 catalog.add(message, MsgOrigin(node.source or self.env.doc2path(self.env.docname), node.line or 0))
 
     def _translate(self) -> None:
-        from bs4 import BeautifulSoup
+        from bookkit.quiz_language import translate_html
 
         catalog = _catalog(self.app, self.env.docname)
         if catalog is None:
             return
         for node in _html_outputs(self.document):
-            soup, found = html_messages(node.astext())
-            changed = False
-            for element, message in found:
-                translated = catalog.gettext(message)
-                if translated != message:
-                    element.clear()
-                    element.append(BeautifulSoup(translated, "html.parser"))
-                    changed = True
-            if changed:
+            markup = node.astext()
+            # the quiz's fixed words too, as the page's script writes them (so they read right without it)
+            translated = translate_html(markup, catalog.gettext, _language(self.config))
+            if translated is not markup:
                 node.children = []
-                node += nodes.Text(str(soup))
+                node += nodes.Text(translated)
 
 
 class TranslateTocCaptions(SphinxTransform):

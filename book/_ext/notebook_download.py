@@ -160,7 +160,7 @@ def notebook_for_download(app, docname):
 
         catalog = _catalog(app, docname)
         if catalog is not None:
-            translate_notebook(notebook, catalog.gettext)
+            translate_notebook(notebook, catalog.gettext, language)
     from course_bundle import first_cells
 
     notebook.cells[:0] = first_cells(language)
@@ -188,7 +188,7 @@ def notebook_for_download(app, docname):
 SHOW_SOURCE = re.compile(r"^show_source\((?:sl\.)?(\w+)\)\s*$", re.M)
 
 
-def _check_shown_sources(notebook, docname):
+def _check_shown_sources(notebook, docname, language="en"):
     """Warn when a cell shows library code that differs from the library's file (a cached, older run)."""
     import source_lib
     from bookkit.showsource import SourceCode
@@ -198,7 +198,7 @@ def _check_shown_sources(notebook, docname):
         if not match or not hasattr(source_lib, match.group(1)):
             continue
         shown = [output.data.get("text/markdown") for output in cell.get("outputs", []) if "data" in output]
-        if SourceCode(getattr(source_lib, match.group(1)))._repr_markdown_() not in shown:
+        if SourceCode(getattr(source_lib, match.group(1))).markdown(language) not in shown:
             logger.warning(
                 f"notebook download: {docname} shows an older copy of source_lib.{match.group(1)} (its cached run "
                 "predates a change to the library); remove that run from the cache "
@@ -214,7 +214,7 @@ def _add_download(app, pagename, templatename, context, doctree):
     import nbformat
 
     notebook = notebook_for_download(app, pagename)
-    _check_shown_sources(notebook, pagename)
+    _check_shown_sources(notebook, pagename, app.config.language or "en")
     target = Path(app.outdir) / "_sources" / (pagename + ".ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)

@@ -7,7 +7,8 @@ translated here the same way: the cell is cut into blocks (a heading, a list
 item, a paragraph), each block's text is looked up in the page's catalog and
 replaced by its translation; fences, directive options, code and math blocks
 stay as they are. The quizzes' HTML outputs are translated as the web page
-translates them (``editions.html_messages``). Code cells are not changed.
+translates them and as ``bookkit.quiz.show`` does when the notebook runs them again
+(``bookkit.quiz_language.translate_html``). Code cells are not changed.
 
 A block without a translation keeps its English and is returned by
 :func:`translate_markdown`, so that a caller can say what is missing.
@@ -16,6 +17,8 @@ A block without a translation keeps its English and is returned by
 from __future__ import annotations
 
 import re
+
+from bookkit.quiz_language import translate_html
 
 FENCE = re.compile(r"^(\s*)(`{3,}|:{3,})(.*)$")
 HEADING = re.compile(r"^(\s*#{1,6}\s+)(.*)$")
@@ -114,26 +117,13 @@ def translate_markdown(source, gettext):
     return "\n".join(out), missing
 
 
-def translate_html(markup, gettext):
-    """An HTML output's texts marked ``data-i18n`` (a quiz) translated as the web page translates them."""
-    from bs4 import BeautifulSoup
-    from editions import html_messages
+def translate_notebook(notebook, gettext, language=None):
+    """Translate ``notebook``'s Markdown cells and quiz outputs in place; return the untranslated messages.
 
-    if "data-i18n" not in markup:
-        return markup
-    soup, found = html_messages(markup)
-    changed = False
-    for element, message in found:
-        translated = gettext(message)
-        if translated != message:
-            element.clear()
-            element.append(BeautifulSoup(translated, "html.parser"))
-            changed = True
-    return str(soup) if changed else markup
-
-
-def translate_notebook(notebook, gettext):
-    """Translate ``notebook``'s Markdown cells and quiz outputs in place; return the untranslated messages."""
+    The quizzes are translated by :func:`bookkit.quiz_language.translate_html`, the function
+    ``bookkit.quiz.show`` uses when the notebook runs them again; with ``language``, their
+    fixed words (buttons, feedback) too.
+    """
     missing = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -143,7 +133,8 @@ def translate_notebook(notebook, gettext):
             data = output.get("data", {})
             if "text/html" in data:
                 html = data["text/html"]
-                data["text/html"] = translate_html("".join(html) if isinstance(html, list) else html, gettext)
+                data["text/html"] = translate_html("".join(html) if isinstance(html, list) else html, gettext,
+                                                   language)
             if "text/markdown" in data:
                 text = data["text/markdown"]
                 data["text/markdown"] = translate_markdown("".join(text) if isinstance(text, list) else text,

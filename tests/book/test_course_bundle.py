@@ -227,3 +227,56 @@ def test_every_page_and_readme_names_the_same_validation_command():
         assert "python -m grading validate exercises/" in readme
         assert "pip install -r requirements.txt" in readme and "jupyter lab" in readme
     assert found == {"python -m grading"}, found
+
+
+RERUN_QUIZZES = r'''
+import ast, io, json, os, sys
+wheel, cells = sys.argv[1], json.load(sys.stdin)
+sys.path.insert(0, wheel)
+os.environ.pop("BOOK_LOCALE_DIR", None)
+os.environ["BOOK_LANGUAGE"] = "zh_CN"  # as the notebook's first cells set it
+import bookkit, translations
+for module in (bookkit, translations):
+    assert module.__file__.startswith(wheel), f"{module.__name__} imported from {module.__file__}, not the wheel"
+shown = []
+for source in cells:
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    namespace = {"__name__": "__main__"}
+    exec(compile(tree, "<quiz cell>", "exec"), namespace)
+    shown.append(eval(compile(ast.Expression(last.value), "<quiz cell>", "eval"), namespace).data if last else None)
+print(json.dumps(shown))
+'''
+
+
+def test_a_quiz_run_again_in_a_chinese_notebook_shows_the_chinese_page_quiz_from_the_wheel_alone(tmp_path):
+    """Re-running each chapter's quiz cell of the Chinese bundle, with only the wheel's files and
+    BOOK_LANGUAGE=zh_CN as the notebook's first cells set it, shows the quiz the notebook has saved:
+    the Chinese one (texts from the wheel's quizzes catalog, fixed words from its interface catalog)."""
+    import subprocess
+    import sys
+
+    files = read_bundle("zh_CN")
+    wheel = tmp_path / "wheel"
+    with zipfile.ZipFile(edition_dir("zh_CN") / "downloads" / wheel_name()) as archive:
+        archive.extractall(wheel)
+    cells, saved = [], []
+    for chapter in chapters():
+        notebook = json.loads(files[f"course-zh_CN/{chapter}"])
+        for cell in notebook["cells"]:
+            if "quiz" in cell["metadata"].get("tags", []):
+                html = [output["data"]["text/html"] for output in cell.get("outputs", [])
+                        if "text/html" in output.get("data", {})]
+                assert len(html) == 1, f"{chapter}: a quiz cell with {len(html)} HTML outputs"
+                cells.append("".join(cell["source"]))
+                saved.append((chapter, "".join(html[0])))
+    assert len(cells) >= 10, f"only {len(cells)} quiz cells in the Chinese chapters"
+    assert all(CJK.search(text) for _, text in saved), "a saved quiz of the Chinese bundle is not Chinese"
+    env = {key: value for key, value in __import__("os").environ.items()
+           if key not in ("PYTHONPATH", "BOOK_LOCALE_DIR", "BOOK_LANGUAGE")}
+    run = subprocess.run([sys.executable, "-c", RERUN_QUIZZES, str(wheel)], input=json.dumps(cells), cwd=tmp_path,
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    shown = json.loads(run.stdout.strip().splitlines()[-1])
+    differ = [chapter for (chapter, text), again in zip(saved, shown) if again != text]
+    assert not differ, f"run again with BOOK_LANGUAGE=zh_CN, the quiz of {differ} differs from the one saved"

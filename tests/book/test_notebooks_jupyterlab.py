@@ -69,7 +69,7 @@ def test_show_source_is_the_code_with_a_one_line_docstring(function):
     assert docstring and "\n" not in docstring
     assert inspect.getdoc(function).startswith(docstring.split(" ")[0])
     assert len(shown.splitlines()) < len(original.splitlines()) - 5
-    markdown = show_source(function)._repr_markdown_()
+    markdown = show_source(function).markdown()
     assert f"```python\n{shown}```" in markdown
     assert inspect.getsourcefile(function).endswith(re.search(r"in `([^`]+)`", markdown).group(1))
 
@@ -292,7 +292,7 @@ def test_download_rewrites_roles_jupyterlab_cannot_resolve(tmp_path):
 
 def test_download_warns_when_a_shown_source_is_older_than_the_library(caplog):
     extension = load_extension()
-    current = SourceCode(sl.insert_zeros)._repr_markdown_()
+    current = SourceCode(sl.insert_zeros).markdown()
     cell = nbformat.v4.new_code_cell("show_source(sl.insert_zeros)")
     cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": current, "text/plain": "..."})]
     notebook = nbformat.v4.new_notebook(cells=[cell])

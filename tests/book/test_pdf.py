@@ -368,7 +368,9 @@ def test_no_word_in_a_table_is_broken(pdf):
     if shutil.which("pdftohtml") is None:
         _skip_or_fail("pdftohtml not found; install poppler-utils (make system-deps)")
     words = _table_words(pdf.print_page)
-    assert len(words) > 50, f"only {len(words)} table words in {pdf.print_page}"
+    # the Chinese edition's tables are Chinese: their Latin words are names (PyTorch, PixelShuffle, GEMM ...)
+    least = 50 if pdf.lang == "en" else 15
+    assert len(words) > least, f"only {len(words)} table words in {pdf.print_page}"
     broken = []
     for number, pieces in enumerate(_text_lines(pdf), 1):
         prose = [piece for piece in pieces if not piece[3]]
