@@ -41,7 +41,7 @@ PAGE_TIMEOUT_MS = 20_000
 # Key results that must be visible on each chapter page (text), and formulas that
 # must be among the page's typeset math (TeX source with all spaces removed).
 KEY_TEXT = {
-    "book/index.html": ["霹雳吧啦Wz", "nbgrader validate"],
+    "book/index.html": ["霹雳吧啦Wz", "python -m grading validate exercises/"],
     "book/lecture/01-concept.html": [
         "(1, 128, 7, 7)",
         "(1, 4, 224, 224)",

@@ -1,7 +1,7 @@
 """Every chapter ends with its self-check questions, and every key is computed, not typed.
 
 - In the built book, each page of the table of contents (except the bibliography,
-  the exercises and the explorer) ends with a "Check yourself" section of 3 to 5
+  the exercises, the explorer and the animations gallery) ends with a "Check yourself" section of 3 to 5
   questions whose "See ..." links point at sections of the same page.
 - Each chapter's quiz cell (tagged ``quiz``) runs on its own, its keys agree with
   torch, and any of its numeric keys made wrong makes the check raise, which is what
@@ -22,8 +22,8 @@ from support.book_paths import REPO, book_html_dir
 
 from bookkit import quiz
 
-WITHOUT_QUIZ = {"book/index.md", "book/reference/40-explorer.md", "book/reference/50-exercises.md",
-                "book/reference/90-bibliography.md"}
+WITHOUT_QUIZ = {"book/index.md", "book/reference/40-explorer.md", "book/reference/45-animations.md",
+                "book/reference/50-exercises.md", "book/reference/90-bibliography.md"}
 
 
 def toc_chapters():
