@@ -104,7 +104,9 @@ LINKS_INSIDE = r"""
 # heading. Between two chapters it stood in an empty line of its own, before the next chapter's forced
 # page break: links to a chapter landed at the foot of the page before it, and when the margins that
 # collapse through that empty line carried it past a page's foot, Chromium gave it a page of its own,
-# a blank page before the next chapter (or part).
+# a blank page before the next chapter (or part). As an empty inline box at the very top of a heading with
+# no top margin (the cheat sheet's), Chromium still placed its destination on the page before; as an empty
+# inline-block it stands on the heading's line.
 MARKERS_INTO_HEADINGS = r"""
 () => {
   let moved = 0;
@@ -114,6 +116,7 @@ MARKERS_INTO_HEADINGS = r"""
     const heading = section.querySelector(':scope > h2.print-chapter, :scope > h1:not(.print-part), :scope > h2');
     if (!heading) continue;
     heading.prepend(marker);
+    marker.style.display = 'inline-block';
     moved++;
   }
   return moved;
