@@ -10,7 +10,9 @@ sources, same executed outputs as the HTML book). Before printing, this script w
 for MathJax to typeset every formula, then adds a title page and a table of contents
 with page numbers, and turns the parts of the table of contents (``_toc.yml``'s
 captions) into top-level headings, so the PDF's bookmarks read part > chapter > section
-(pypdf then gives each bookmark its heading's exact text).
+(pypdf then gives each bookmark its heading's exact text). The marker where each chapter's
+file starts, the target of the links to that chapter, moves into the chapter's heading (left
+between two chapters, it could be given a blank page of its own).
 Chromium prints twice: the first PDF tells on which page each heading landed (the page
 of the heading's named destination, which each contents row links to), the second
 carries those numbers in the table of contents.
@@ -94,6 +96,30 @@ LINKS_INSIDE = r"""
     }
   });
   return {inside, unlinked};
+}
+"""
+
+# Runs in the page, after PREPARE: the empty marker singlehtml writes where each chapter's file starts
+# (<span id="document-book/…">, the target of every link to that chapter) moves into the chapter's
+# heading. Between two chapters it stood in an empty line of its own, before the next chapter's forced
+# page break: links to a chapter landed at the foot of the page before it, and when the margins that
+# collapse through that empty line carried it past a page's foot, Chromium gave it a page of its own,
+# a blank page before the next chapter (or part). As an empty inline box at the very top of a heading with
+# no top margin (the cheat sheet's), Chromium still placed its destination on the page before; as an empty
+# inline-block it stands on the heading's line.
+MARKERS_INTO_HEADINGS = r"""
+() => {
+  let moved = 0;
+  for (const marker of document.querySelectorAll('span[id^="document-"]')) {
+    const section = marker.nextElementSibling;
+    if (marker.childNodes.length || !section || section.tagName !== 'SECTION') continue;
+    const heading = section.querySelector(':scope > h2.print-chapter, :scope > h1:not(.print-part), :scope > h2');
+    if (!heading) continue;
+    heading.prepend(marker);
+    marker.style.display = 'inline-block';
+    moved++;
+  }
+  return moved;
 }
 """
 
@@ -288,6 +314,7 @@ def print_pdf(html, out, lang):
             site_url = page.evaluate("() => (document.querySelector('meta[name=book-site-url]') || {}).content || ''")
             texts = texts_for(lang, site_url)
             entries = page.evaluate(PREPARE, texts)
+            page.evaluate(MARKERS_INTO_HEADINGS)
             page.evaluate(LINKS_INSIDE)
             page.add_style_tag(content=STYLE)
             headings = page.evaluate(HEADINGS)

@@ -400,12 +400,55 @@ def _runs(indices):
     return np.split(indices, np.where(np.diff(indices) > 1)[0] + 1) if len(indices) else []
 
 
-def test_no_code_frame_is_left_empty(pdf, tmp_path_factory):
-    """Every piece of a code cell's frame (its green rule at the left) holds code: none is left empty at a
-    page's foot while its code moved to the next page."""
+@pytest.fixture(scope="module")
+def page_images(pdf, tmp_path_factory):
+    """Every page of ``pdf`` drawn at 50 dpi (pdftoppm), once per PDF."""
     if shutil.which("pdftoppm") is None:
         _skip_or_fail("pdftoppm not found; install poppler-utils (make system-deps)")
-    images = _page_images(str(pdf), str(tmp_path_factory.mktemp(f"pages-{pdf.lang}")))
+    return _page_images(str(pdf), str(tmp_path_factory.mktemp(f"pages-{pdf.lang}")))
+
+
+def test_no_page_is_blank(pdf, page_images):
+    """Every page shows something above its foot, where the page number stands: text, a figure, a rule.
+
+    The book leaves no page blank on purpose (a part's title shares its page with the part's first
+    chapter), so an empty page is a layout accident, e.g. a page Chromium gave to an empty line of its
+    own between two chapters.
+    """
+    foot = MARGIN["bottom"] / 72 * 50  # the bottom margin at 50 dpi: the page number, drawn on every page
+    assert len(page_images) > 50, f"only {len(page_images)} pages drawn from {pdf}"
+    blank = [number for number, image in enumerate(page_images, 1)
+             if not (image[: int(image.shape[0] - foot)] < 235).any()]  # no pixel darker than a light grey
+    texts = _page_texts(pdf, layout=False)
+    assert not blank, f"{len(blank)} blank pages in {pdf}: " + "; ".join(
+        f"p. {n} (between {_normal(texts[n - 2])[-60:]!r} and {_normal(texts[n])[:60]!r})" for n in blank)
+
+
+def test_a_link_to_a_chapter_goes_to_its_first_page(pdf):
+    """Cross-references to a chapter point to the marker where its file starts (``#document-book/…``):
+    that place is on the page of the chapter's heading, not at the foot of the page before it."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    destinations = reader.named_destinations
+    wrong, checked = [], 0
+    for file, title in chapters(pdf.html)[1:]:
+        name = "/document-" + file.removesuffix(".html")
+        if name not in destinations:
+            continue  # no link points to this chapter (Chromium writes destinations for link targets only)
+        heading_page, _ = _chapter_outline(pdf, file)
+        target = reader.get_destination_page_number(destinations[name])
+        checked += 1
+        if target != heading_page:
+            wrong.append(f"{title!r}: links go to p. {target + 1}, the chapter starts on p. {heading_page + 1}")
+    assert checked >= 10, f"only {checked} chapters checked in {pdf}"
+    assert not wrong, f"links to chapters of {pdf} go to the wrong page: " + "; ".join(wrong)
+
+
+def test_no_code_frame_is_left_empty(pdf, page_images):
+    """Every piece of a code cell's frame (its green rule at the left) holds code: none is left empty at a
+    page's foot while its code moved to the next page."""
+    images = page_images
     empty, frames = [], 0
     for number, image in enumerate(images, 1):
         red, green, blue = image[..., 0], image[..., 1], image[..., 2]
