@@ -6,7 +6,7 @@ and ``bookkit.tables.markdown_table`` writes each table in every language: the o
 holds the English one, and its metadata ``editions`` the others::
 
     outputs[i]["metadata"]["image/png"]["editions"]["zh_CN"] = {"data": <base64 PNG>, "width": ..., "height": ..., "texts": [...]}
-    outputs[i]["metadata"]["text/markdown"]["editions"]["zh_CN"] = "| 方法 | ... |"
+    outputs[i]["metadata"]["text/markdown"]["editions"]["zh_CN"] = "| <the table in Chinese> |"
 
 In a build with ``language`` set (``book/_ext/build_edition.py``), this extension gives
 myst-nb the output of that language in place of the English one, before myst-nb writes
