@@ -10,7 +10,7 @@ scripts and every network access as a second layer.
 from __future__ import annotations
 
 from ..inert import clean, escape
-from . import charts
+from .charts import pass_rates, score_histogram
 
 DOMAIN = "report"
 
@@ -160,7 +160,7 @@ def _summary(w, n):
 
 
 def _distribution(w, n):
-    image = charts.score_histogram(n.distribution, n.max_score)
+    image = score_histogram(n.distribution, n.max_score)
     caption = w("Students per score (0 to {most}); {count} graded submissions.", most=_n(n.max_score),
                 count=len(n.scores))
     rows = [(_n(score), count) for score, count in n.distribution]
@@ -170,7 +170,7 @@ def _distribution(w, n):
 
 
 def _cells(w, n):
-    image = charts.pass_rates(n.cells)
+    image = pass_rates(n.cells)
     caption = w("Per test cell, in the notebook's order: light bar, the share of graded submissions that passed "
                 "its visible tests; dark bar, the share that passed the whole cell (hidden tests included).")
     rows = []

@@ -14,10 +14,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from bookkit.book_figures import _book_png  # noqa: E402
 from bookkit.plotting import (  # noqa: E402
     GRID_FONTSIZE,
     TEXT_PX_KEY,
-    _book_png,
     plot_four_steps,
     plot_grids,
     smallest_text_pt,

@@ -40,13 +40,8 @@ slow = [pytest.mark.sandbox, pytest.mark.kernel, pytest.mark.slow]
 
 
 def course_copy(target):
-    """The course as the grading tests copy it, with the report's words (translations/ and its catalog)."""
+    """The course as the grading tests copy it (with translations/ and the catalogs of grading and the report)."""
     copy_course(ROOT, target)
-    shutil.copytree(ROOT / "translations", Path(target) / "translations",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    catalog = Path(target) / "locale" / "zh_CN" / "LC_MESSAGES"
-    catalog.mkdir(parents=True)
-    shutil.copy(ROOT / "locale" / "zh_CN" / "LC_MESSAGES" / "report.po", catalog)
     return Course(target)
 
 

@@ -62,11 +62,19 @@ def one_worker(tmp_path_factory):
 
 
 def comparable(row, course):
-    """A report row without what differs between two runs (time taken, the course's path)."""
+    """A report row without what differs between two runs (time taken, the course's path, at any depth)."""
+    def scrub(value):
+        if isinstance(value, str):
+            return value.replace(course, "<course>")
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return value
+
     row = dict(row)
     row.pop("seconds")
-    return {key: [text.replace(course, "<course>") for text in value] if isinstance(value, list) else value
-            for key, value in row.items()}
+    return scrub(row)
 
 
 def feedback_text(path):

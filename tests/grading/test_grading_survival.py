@@ -100,7 +100,7 @@ def test_regrading_gives_the_same_grades(survival_class):
 def test_grading_state_stays_in_ignored_folders(survival_class):
     course = Path(survival_class["course"])
     ignored = {"submitted", "autograded", "feedback", "gradebook.db", "grades.csv", ".grading"}
-    tracked = {"nbgrader_config.py", "grading", "solutions", "exercises"}
+    tracked = {"nbgrader_config.py", "grading", "translations", "locale", "solutions", "exercises"}
     assert {path.name for path in course.iterdir()} <= ignored | tracked
     gitignore = (ROOT / ".gitignore").read_text().split()
     assert all(name in gitignore or name + "/" in gitignore for name in ignored)

@@ -88,8 +88,9 @@ def write_submission(root, student, assignment, files):
 
 
 COURSE_FILES = ("nbgrader_config.py", "grading", "translations", "solutions", "exercises")
-#: The catalogs of words the grading code reads (``locale/<language>/LC_MESSAGES/<domain>.po``).
-COURSE_CATALOGS = ("grading",)
+#: The catalogs of words the grading code reads (``locale/<language>/LC_MESSAGES/<domain>.po``): its messages
+#: and the class report's.
+COURSE_CATALOGS = ("grading", "report")
 
 
 def copy_course(source_root, target):
