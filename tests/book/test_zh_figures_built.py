@@ -15,13 +15,13 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from support.book_paths import REPO, book_html_dir
+from support.book_paths import REPO, book_html_dir, translated_page_files
 
 import translations
 from bookkit import figure_words
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
-from editions import EDITIONS, translated_pages  # noqa: E402
+from editions import EDITIONS  # noqa: E402
 
 pytestmark = [pytest.mark.book]
 
@@ -30,13 +30,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _pages():
-    """(docname, English page, Chinese page) for every translated page."""
-    folder = book_html_dir()
-    edition = folder / EDITIONS[LANGUAGE]["folder"]
-    if not (edition / "index.html").is_file():
-        pytest.fail(f"no Chinese edition in {edition}: run `make book`")
-    for page in translated_pages(LANGUAGE):
-        paths = [root / f"{page}.html" for root in (folder, edition)]
+    """(docname, English page, Chinese page, both parsed) for every translated page."""
+    for page, *paths in translated_page_files(LANGUAGE):
         yield page, *paths, *(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in paths)
 
 

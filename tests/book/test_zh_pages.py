@@ -7,14 +7,9 @@ pages that locale/translated-pages.toml declares translated.
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
-from support.book_paths import REPO, book_html_dir
-
-sys.path.insert(0, str(REPO / "book" / "_ext"))
-from editions import EDITIONS, translated_pages  # noqa: E402
+from support.book_paths import translated_page_files
 
 pytestmark = [pytest.mark.book]
 
@@ -22,15 +17,8 @@ LANGUAGE = "zh_CN"
 
 
 def _pages():
-    """(docname, English page, Chinese page) for every translated page."""
-    folder = book_html_dir()
-    edition = folder / EDITIONS[LANGUAGE]["folder"]
-    if not (edition / "index.html").is_file():
-        pytest.fail(f"no Chinese edition in {edition}: run `make book`")
-    for page in translated_pages(LANGUAGE):
-        english, chinese = (root / f"{page}.html" for root in (folder, edition))
-        if not chinese.is_file():
-            pytest.fail(f"{chinese} is missing: the Chinese edition lacks a page it declares translated")
+    """(docname, English page, Chinese page) for every translated page, parsed."""
+    for page, english, chinese in translated_page_files(LANGUAGE):
         yield page, *(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in (english, chinese))
 
 
