@@ -101,8 +101,8 @@ def markdown_editions(texts):
 
     Examples
     --------
-    >>> markdown_editions({"en": "| a |", "zh_CN": "| 甲 |"}).metadata
-    {'editions': {'zh_CN': '| 甲 |'}, 'untranslated': {}}
+    >>> markdown_editions({"en": "| a |", "zh_CN": "| b |"}).metadata
+    {'editions': {'zh_CN': '| b |'}, 'untranslated': {}}
     """
     from IPython.display import Markdown
 
