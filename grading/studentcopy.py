@@ -37,6 +37,18 @@ ANSWER_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDE
 _ERROR_NOTE = 'make prints "Error $status" next: it means the result above'
 ERROR_NOTE = f"({_ERROR_NOTE} · {second(_ERROR_NOTE)})".replace('"', '\\"').replace("$", "$$")  # for make's echo "..."
 
+
+def make_error_note(status):
+    """The line before make's own ``Error <status>`` after a failed validation, in both languages.
+
+    The course's Makefile (``mk/grading.mk``) prints it with this function; the student copy's Makefile
+    echoes :data:`ERROR_NOTE`, the same words.
+
+    >>> make_error_note(1).startswith('(make prints "Error 1" next')
+    True
+    """
+    return f"({_ERROR_NOTE} · {second(_ERROR_NOTE)})".replace("$status", str(status))
+
 MAKEFILE = """\
 # Set-up and checks for the exercises (README.md). From this folder:
 #   make setup                               creates .venv and installs requirements.txt

@@ -36,7 +36,7 @@ check-release: setup
 
 validate: setup
 	@test -n "$(NB)" || { echo "usage: make validate NB=exercises/01-output-size/output_size.ipynb"; exit 2; }
-	@$(BIN)/python -m grading validate "$(NB)" || { status=$$?; echo "(make prints \"Error $$status\" next: it means the result above · 下面 make 显示的 \"Error $$status\" 指的就是上面的结果)"; exit $$status; }
+	@$(BIN)/python -m grading validate "$(NB)" || { status=$$?; $(BIN)/python -c 'import sys; from grading.studentcopy import make_error_note; print(make_error_note(sys.argv[1]))' $$status; exit $$status; }
 
 grade: setup
 	@test -n "$(ASSIGNMENT)" || { \
