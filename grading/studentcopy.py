@@ -35,7 +35,6 @@ ANSWER_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDE
 
 # What make's own English "Error N" line after a failed `make validate` is, in both languages.
 _ERROR_NOTE = 'make prints "Error $status" next: it means the result above'
-ERROR_NOTE = f"({_ERROR_NOTE} · {second(_ERROR_NOTE)})".replace('"', '\\"').replace("$", "$$")  # for make's echo "..."
 
 
 def make_error_note(status):
@@ -48,6 +47,10 @@ def make_error_note(status):
     True
     """
     return f"({_ERROR_NOTE} · {second(_ERROR_NOTE)})".replace("$status", str(status))
+
+
+#: The same line for the student copy's Makefile, which echoes it with make's own ``$status``.
+ERROR_NOTE = make_error_note("$status").replace('"', '\\"').replace("$", "$$")  # for make's echo "..."
 
 MAKEFILE = """\
 # Set-up and checks for the exercises (README.md). From this folder:
